@@ -1,0 +1,12 @@
+//! policy-consent: renders a privacy policy, captures per-purpose consent with an under-18
+//! guardian gate, and asks again when the policy changes materially.
+//!
+//! The core (`policy`, `render`) is plain Rust, tested natively; `web` is the thin
+//! WebAssembly shell over it and `src/bin/policy-consent.rs` the command-line shell.
+#![deny(missing_docs)]
+
+pub mod policy;
+pub mod render;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,277 @@
+//! A small, total HTML tokenizer for the raw HTML that Markdown policies embed (tables,
+//! `<br/>`, anchors). It never produces markup: the Markdown builder maps the few tags it
+//! knows to model content and keeps the text of everything else as text.
+
+/// One piece of HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// `<name attr="v">`, name lowercased.
+    Open {
+        /// Tag name, lowercase.
+        name: String,
+        /// Attributes, names lowercase, values entity-decoded.
+        attrs: Vec<(String, String)>,
+    },
+    /// `</name>`, name lowercased.
+    Close {
+        /// Tag name, lowercase.
+        name: String,
+    },
+    /// Text between tags, entity-decoded, whitespace as written.
+    Text(String),
+}
+
+const MAX_TAG_BYTES: usize = 4096;
+
+/// Splits HTML into tokens. Comments, doctypes and processing instructions are dropped;
+/// a `<` that does not start a tag is text; the content of `<script>` and `<style>` is text.
+pub fn tokenize(html: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut rest = html;
+    let mut text = String::new();
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            text.push_str(rest);
+            break;
+        };
+        text.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+            continue;
+        }
+        // A tag longer than this is not markup a policy needs; bounding it keeps a stream
+        // of unclosed `<a href="` linear.
+        let mut window = rest.len().min(MAX_TAG_BYTES);
+        while !rest.is_char_boundary(window) {
+            window -= 1;
+        }
+        match parse_tag(&rest[..window]) {
+            Some((token, used)) => {
+                flush(&mut text, &mut tokens);
+                rest = &rest[used..];
+                let raw_text = match &token {
+                    Token::Open { name, .. } if name == "script" || name == "style" => {
+                        Some(name.clone())
+                    }
+                    _ => None,
+                };
+                tokens.push(token);
+                if let Some(name) = raw_text {
+                    let close = format!("</{name}");
+                    let end = find_ascii_ci(rest, &close).unwrap_or(rest.len());
+                    tokens.push(Token::Text(rest[..end].to_string()));
+                    rest = &rest[end..];
+                }
+            }
+            None => {
+                text.push('<');
+                rest = &rest[1..];
+            }
+        }
+    }
+    flush(&mut text, &mut tokens);
+    tokens
+}
+
+fn flush(text: &mut String, tokens: &mut Vec<Token>) {
+    if !text.is_empty() {
+        tokens.push(Token::Text(decode_entities(text)));
+        text.clear();
+    }
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let h = haystack.as_bytes();
+    let n = needle.as_bytes();
+    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// Parses a tag at the start of `s` (which starts with `<`); returns it and its length.
+fn parse_tag(s: &str) -> Option<(Token, usize)> {
+    let bytes = s.as_bytes();
+    let mut i = 1;
+    let closing = bytes.get(i) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    let name_start = i;
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'-') {
+        i += 1;
+    }
+    if i == name_start || !bytes[name_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let name = s[name_start..i].to_ascii_lowercase();
+    let mut attrs = Vec::new();
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None => return None,
+            Some(b'>') => {
+                i += 1;
+                break;
+            }
+            Some(_) => {}
+        }
+        let attr_start = i;
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && !matches!(bytes[i], b'=' | b'>' | b'/')
+        {
+            i += 1;
+        }
+        let attr = s[attr_start..i].to_ascii_lowercase();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = s[i + 1..].find(q as char)? + i + 1;
+                    value = decode_entities(&s[i + 1..end]);
+                    i = end + 1;
+                }
+                Some(_) => {
+                    let start = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = decode_entities(&s[start..i]);
+                }
+                None => return None,
+            }
+        }
+        if !attr.is_empty() {
+            attrs.push((attr, value));
+        }
+    }
+    let token = if closing {
+        Token::Close { name }
+    } else {
+        Token::Open { name, attrs }
+    };
+    Some((token, i))
+}
+
+/// Decodes the named entities policies use and all numeric ones; unknown entities stay as written.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        // Entities are short; looking further would make `&&&…` quadratic.
+        let end = rest
+            .bytes()
+            .skip(1)
+            .take(12)
+            .position(|b| b == b';')
+            .map(|e| e + 1);
+        let decoded = end.and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => '\u{a0}',
+                "ndash" => '–',
+                "mdash" => '—',
+                "hellip" => '…',
+                "lsquo" => '‘',
+                "rsquo" => '’',
+                "ldquo" => '“',
+                "rdquo" => '”',
+                "copy" => '©',
+                "reg" => '®',
+                _ => {
+                    let num = entity.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code).filter(|c| *c != '\0')?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &rest[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(name: &str, attrs: &[(&str, &str)]) -> Token {
+        Token::Open {
+            name: name.into(),
+            attrs: attrs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn tags_text_and_entities() {
+        let tokens = tokenize("<td><a id=\"x\"></a>A &amp; B<br/></TD><!-- c -->");
+        assert_eq!(
+            tokens,
+            vec![
+                open("td", &[]),
+                open("a", &[("id", "x")]),
+                Token::Close { name: "a".into() },
+                Token::Text("A & B".into()),
+                open("br", &[]),
+                Token::Close { name: "td".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_markup_is_text() {
+        assert_eq!(tokenize("a < b"), vec![Token::Text("a < b".into())]);
+        assert_eq!(
+            tokenize("<a href=\"x"),
+            vec![Token::Text("<a href=\"x".into())]
+        );
+        assert_eq!(
+            tokenize("&#0; &#xZZ; &bogus;"),
+            vec![Token::Text("&#0; &#xZZ; &bogus;".into())]
+        );
+    }
+
+    #[test]
+    fn script_content_is_text() {
+        let tokens = tokenize("<script>if (a<b) x()</script>");
+        assert_eq!(tokens[1], Token::Text("if (a<b) x()".into()));
+    }
+}

@@ -1,0 +1,596 @@
+//! The policy document model: `Policy`, `Section`, `Block`, `Span`, section ids and digests.
+//!
+//! Both parsers produce this model and everything downstream (rendering, comparison,
+//! consent) reads it; it knows nothing about HTML or the DOM.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A parsed privacy policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// The document title (the first heading-like line, or the first `#` heading).
+    pub title: String,
+    /// The effective date the source declares (a kramdown `{: datetime="…" }` on the preamble).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    /// Content before the first section (an effective date, a lead paragraph).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
+    /// Top-level sections, in document order.
+    pub sections: Vec<Section>,
+}
+
+/// One section of a policy, with its subsections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// Stable, unique, URL-safe id: `s-1-2-1` from a number, else a slug of the heading.
+    pub id: String,
+    /// The section's own number as written (`1.2.1`, `I`, `3`), without a trailing dot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Heading text, without the number.
+    pub heading: String,
+    /// Depth in the outline: 1 for top-level sections.
+    pub level: u8,
+    /// Other ids this section answers to (explicit anchors in the source).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<String>,
+    /// Digest of the section's own normalised text (number, heading, blocks, tail; not subsections).
+    pub digest: String,
+    /// The section's own content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
+    /// Subsections.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
+    /// Content after the subsections: plain-text policies often return to the parent's
+    /// level after a numbered run (`2.1` … `2.8`, then a paragraph about all of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tail: Vec<Block>,
+}
+
+/// A block of content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph of inline text.
+    Paragraph {
+        /// The paragraph's text, as styled spans.
+        text: Vec<Span>,
+    },
+    /// A list; items keep the markers the source wrote (`1.`, `(1)`, `5.1`) when it wrote them.
+    List {
+        /// Whether the source numbered the items.
+        ordered: bool,
+        /// The items.
+        items: Vec<ListItem>,
+    },
+    /// A table (from Markdown or an HTML `<table>`): header cells and body rows.
+    Table {
+        /// Header row cells, each a list of blocks.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        head: Vec<Vec<Block>>,
+        /// Body rows.
+        rows: Vec<Vec<Vec<Block>>>,
+    },
+    /// A block quote.
+    Quote {
+        /// The quoted blocks.
+        blocks: Vec<Block>,
+    },
+    /// Preformatted text (a code block), shown verbatim.
+    Code {
+        /// The text.
+        text: String,
+    },
+}
+
+/// One list item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListItem {
+    /// The marker as written in a plain-text source (`1.`, `(2)`, `5.1`); none for Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+}
+
+/// A run of text with one style; a paragraph is a sequence of spans.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Span {
+    /// The text; `\n` is a hard line break.
+    pub text: String,
+    /// Strong emphasis.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub strong: bool,
+    /// Emphasis.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub em: bool,
+    /// Inline code.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub code: bool,
+    /// Struck-through text.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub del: bool,
+    /// Link target, as written in the source (the renderer decides which targets are safe).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+impl Span {
+    /// A plain span.
+    pub fn plain(text: impl Into<String>) -> Span {
+        Span {
+            text: text.into(),
+            ..Span::default()
+        }
+    }
+}
+
+impl Block {
+    /// A paragraph of one plain span.
+    pub fn paragraph(text: impl Into<String>) -> Block {
+        Block::Paragraph {
+            text: vec![Span::plain(text)],
+        }
+    }
+}
+
+impl Policy {
+    /// The content of the open section at `depth` (the last child at each level; 0 is the
+    /// preamble), at its end: the section's tail once it has subsections.
+    pub(crate) fn content_at(&mut self, depth: usize) -> &mut Vec<Block> {
+        match open_section(&mut self.sections, depth) {
+            Some(section) => content_of(section),
+            None => &mut self.blocks,
+        }
+    }
+
+    /// Adds `section` as the last child of the open section at `depth` (0: top level).
+    pub(crate) fn push_section_at(&mut self, depth: usize, section: Section) {
+        match open_section(&mut self.sections, depth) {
+            Some(parent) => {
+                // Text that returned to the parent's level before this subsection belongs,
+                // in reading order, at the end of the previous subsection.
+                if !parent.tail.is_empty() {
+                    let tail = std::mem::take(&mut parent.tail);
+                    if let Some(last) = parent.sections.last_mut() {
+                        content_of(last).extend(tail);
+                    }
+                }
+                parent.sections.push(section);
+            }
+            None => self.sections.push(section),
+        }
+    }
+
+    /// Every section in document order (depth first).
+    pub fn walk(&self) -> Vec<&Section> {
+        let mut out = Vec::new();
+        fn visit<'a>(sections: &'a [Section], out: &mut Vec<&'a Section>) {
+            for section in sections {
+                out.push(section);
+                visit(&section.sections, out);
+            }
+        }
+        visit(&self.sections, &mut out);
+        out
+    }
+
+    /// The section with this id, number or anchor.
+    pub fn find(&self, key: &str) -> Option<&Section> {
+        let key = key.trim().trim_start_matches('#');
+        let walk = self.walk();
+        walk.iter()
+            .find(|s| s.id == key)
+            .or_else(|| {
+                walk.iter()
+                    .find(|s| s.number.as_deref() == Some(key.trim_end_matches('.')))
+            })
+            .or_else(|| walk.iter().find(|s| s.anchors.iter().any(|a| a == key)))
+            .copied()
+    }
+
+    /// Text content in document order: title, then each block and section (see [`Policy::visit_text`]).
+    pub fn text_strings(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.visit_text(&mut |s| out.push(s));
+        out
+    }
+
+    /// Calls `f` with every piece of reader-visible text, in document order: the title,
+    /// preamble blocks, then for each section its number, heading, blocks and subsections.
+    /// Link targets are not text.
+    pub fn visit_text<'a>(&'a self, f: &mut dyn FnMut(&'a str)) {
+        f(&self.title);
+        visit_blocks(&self.blocks, f);
+        for section in &self.sections {
+            section.visit_text(f);
+        }
+    }
+}
+
+impl Section {
+    /// Like [`Policy::visit_text`], for this section and its subsections.
+    pub fn visit_text<'a>(&'a self, f: &mut dyn FnMut(&'a str)) {
+        if let Some(number) = &self.number {
+            f(number);
+        }
+        f(&self.heading);
+        visit_blocks(&self.blocks, f);
+        for section in &self.sections {
+            section.visit_text(f);
+        }
+        visit_blocks(&self.tail, f);
+    }
+
+    /// Digest of the section's own text (number, heading, blocks, tail; not its
+    /// subsections'), normalised so that cosmetic differences do not change it.
+    pub fn own_digest(&self) -> String {
+        let mut normalizer = Normalizer::default();
+        let mut hash = Fnv::default();
+        let mut feed = |s: &str| {
+            normalizer.feed(s, &mut hash);
+            normalizer.space();
+        };
+        if let Some(number) = &self.number {
+            feed(number);
+        }
+        feed(&self.heading);
+        visit_blocks(&self.blocks, &mut feed);
+        visit_blocks(&self.tail, &mut feed);
+        hash.hex()
+    }
+}
+
+/// The open section at `depth` ≥ 1: the last child at each level. Parsers only ever append,
+/// so the sections still open are always the last ones.
+fn open_section(sections: &mut [Section], depth: usize) -> Option<&mut Section> {
+    if depth == 0 {
+        return None;
+    }
+    let mut section = sections.last_mut()?;
+    for _ in 1..depth {
+        section = section.sections.last_mut()?;
+    }
+    Some(section)
+}
+
+/// Where content appended to a section goes: its tail once it has subsections.
+fn content_of(section: &mut Section) -> &mut Vec<Block> {
+    if section.sections.is_empty() {
+        &mut section.blocks
+    } else {
+        &mut section.tail
+    }
+}
+
+/// Calls `f` with the text of blocks in document order (list markers included).
+pub fn visit_blocks<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a str)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { text } => text.iter().for_each(|span| f(&span.text)),
+            Block::List { items, .. } => {
+                for item in items {
+                    if let Some(marker) = &item.marker {
+                        f(marker);
+                    }
+                    visit_blocks(&item.blocks, f);
+                }
+            }
+            Block::Table { head, rows } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    visit_blocks(cell, f);
+                }
+            }
+            Block::Quote { blocks } => visit_blocks(blocks, f),
+            Block::Code { text } => f(text),
+        }
+    }
+}
+
+/// Plain text of spans, without styling.
+pub fn spans_text(spans: &[Span]) -> String {
+    spans.iter().map(|s| s.text.as_str()).collect()
+}
+
+/// Text normalised so that cosmetic differences vanish: case, whitespace (incl. no-break and
+/// zero-width), curly quotes and dashes, spacing around punctuation, BOM.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    Normalizer::default().feed(text, &mut out);
+    out
+}
+
+/// Where normalised text goes: a string, or a digest that never builds one.
+trait Sink {
+    fn push(&mut self, c: char);
+}
+
+impl Sink for String {
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+impl Sink for Fnv {
+    fn push(&mut self, c: char) {
+        if c.is_ascii() {
+            self.write(&[c as u8]);
+        } else {
+            self.write(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+}
+
+/// The state of [`normalize`] across pieces of text, so a digest can be computed without
+/// building the normalised string.
+#[derive(Default)]
+struct Normalizer {
+    started: bool,
+    pending_space: bool,
+    last: char,
+}
+
+impl Normalizer {
+    /// Whitespace between two pieces.
+    fn space(&mut self) {
+        self.pending_space = self.started;
+    }
+
+    fn feed(&mut self, text: &str, out: &mut impl Sink) {
+        for c in text.chars() {
+            let c = match c {
+                ' ' | '\t' | '\n' | '\r' => {
+                    self.space();
+                    continue;
+                }
+                c if c.is_ascii() => c.to_ascii_lowercase(),
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+                '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' => continue,
+                c if c.is_whitespace() => {
+                    self.space();
+                    continue;
+                }
+                c => c,
+            };
+            if self.pending_space {
+                let tight = matches!(
+                    c,
+                    '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '。' | '，' | '；' | '：'
+                ) || matches!(self.last, '(' | '[');
+                if !tight {
+                    out.push(' ');
+                }
+                self.pending_space = false;
+            }
+            self.started = true;
+            if c.is_ascii() || !c.is_uppercase() {
+                out.push(c);
+            } else {
+                c.to_lowercase().for_each(|l| out.push(l));
+            }
+            self.last = c;
+        }
+    }
+}
+
+/// 64-bit FNV-1a: stable across builds and platforms, which is what a digest stored in a
+/// consent record needs; not a cryptographic hash.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// The FNV-1a digest of `text`, as 16 hex digits.
+pub fn digest(text: &str) -> String {
+    let mut hash = Fnv::default();
+    hash.write(text.as_bytes());
+    hash.hex()
+}
+
+/// An id from a section number: `1.2.1` → `s-1-2-1`, `I` → `s-i`.
+pub fn id_from_number(number: &str) -> String {
+    let mut id = String::from("s-");
+    id.push_str(&slug(number, 32));
+    id
+}
+
+/// A URL-safe slug: lowercase ASCII letters and digits joined by `-`, at most `max` bytes,
+/// cut at a word boundary. Empty when the text has no ASCII letters or digits.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() && out.len() + 1 + word.len() > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().take(max).map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
+/// Assigns ids and digests to every section, after parsing. Numbered sections get
+/// `s-<number>`, others a slug of their heading (or a digest of it when it has no
+/// ASCII letters, as in Chinese); an explicit anchor from the source wins when it is
+/// URL-safe; duplicates get `_2`, `_3`, …
+pub(crate) fn finish(policy: &mut Policy) {
+    let mut used: HashMap<String, u32> = HashMap::new();
+    // Explicit ids first, so a later generated id cannot take one.
+    fn reserve(sections: &[Section], used: &mut HashMap<String, u32>) {
+        for section in sections {
+            if !section.id.is_empty() {
+                used.entry(section.id.clone()).or_insert(2);
+            }
+            reserve(&section.sections, used);
+        }
+    }
+    reserve(&policy.sections, &mut used);
+    fn assign(sections: &mut [Section], used: &mut HashMap<String, u32>) {
+        for section in sections.iter_mut() {
+            if section.id.is_empty() {
+                let base = match &section.number {
+                    Some(number) if !slug(number, 32).is_empty() => id_from_number(number),
+                    _ => {
+                        let s = slug(&section.heading, 48);
+                        if s.is_empty() || !mostly_ascii(&section.heading) {
+                            format!("sec-{}", &digest(&normalize(&section.heading))[..8])
+                        } else {
+                            s
+                        }
+                    }
+                };
+                section.id = unique(base, used);
+            }
+            section.digest = section.own_digest();
+            assign(&mut section.sections, used);
+        }
+    }
+    assign(&mut policy.sections, &mut used);
+}
+
+/// Whether most letters are ASCII: a slug of the ASCII words of `Mozilla 坚信…` would say little.
+fn mostly_ascii(text: &str) -> bool {
+    let (ascii, other) = text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .fold(
+            (0, 0),
+            |(a, o), c| if c.is_ascii() { (a + 1, o) } else { (a, o + 1) },
+        );
+    ascii >= other
+}
+
+/// `base`, or `base_2`, `base_3`, … The map remembers the next suffix to try for each base,
+/// so thousands of sections with one heading cost linear time, not quadratic.
+fn unique(base: String, used: &mut HashMap<String, u32>) -> String {
+    let Some(next) = used.get(&base).copied() else {
+        used.insert(base.clone(), 2);
+        return base;
+    };
+    let mut n = next.max(2);
+    loop {
+        let candidate = format!("{base}_{n}");
+        n += 1;
+        if !used.contains_key(&candidate) {
+            used.insert(base, n);
+            used.insert(candidate.clone(), 2);
+            return candidate;
+        }
+    }
+}
+
+/// Whether an explicit id from the source may be used as-is in a URL fragment and an
+/// HTML id: ASCII letters, digits, `-`, `_`, `.`, starting with a letter, ≤ 64 bytes.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_erases_cosmetic_differences() {
+        assert_eq!(
+            normalize("  Hello ,\u{a0}World\u{201D} .\r\n"),
+            normalize("hello, world\" .")
+        );
+        assert_eq!(normalize("A  B\tC"), "a b c");
+        assert_ne!(normalize("with consent"), normalize("without consent"));
+    }
+
+    #[test]
+    fn slugs_are_url_safe_and_bounded() {
+        assert_eq!(
+            slug("How do we use the information?", 48),
+            "how-do-we-use-the-information"
+        );
+        assert_eq!(slug("保护未成年人", 48), "");
+        assert!(slug(&"word ".repeat(100), 48).len() <= 48);
+        assert_eq!(id_from_number("1.2.1"), "s-1-2-1");
+        assert_eq!(id_from_number("I"), "s-i");
+    }
+
+    #[test]
+    fn digest_is_stable() {
+        assert_eq!(digest(""), "cbf29ce484222325");
+        assert_eq!(digest("a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn section_digest_is_the_digest_of_its_normalised_text() {
+        let section = Section {
+            id: "x".into(),
+            number: Some("1.2".into()),
+            heading: "Heading".into(),
+            level: 1,
+            anchors: vec![],
+            digest: String::new(),
+            blocks: vec![Block::paragraph("Some  “text” here .")],
+            sections: vec![],
+            tail: vec![Block::paragraph("Tail")],
+        };
+        assert_eq!(
+            section.own_digest(),
+            digest(&normalize("1.2 Heading Some \"text\" here. Tail"))
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_disambiguated() {
+        let section = |number: &str| Section {
+            id: String::new(),
+            number: Some(number.into()),
+            heading: "x".into(),
+            level: 1,
+            anchors: vec![],
+            digest: String::new(),
+            blocks: vec![],
+            sections: vec![],
+            tail: vec![],
+        };
+        let mut policy = Policy {
+            title: "t".into(),
+            effective: None,
+            blocks: vec![],
+            sections: vec![section("2.1"), section("2.1"), section("2.1")],
+        };
+        finish(&mut policy);
+        let ids: Vec<_> = policy.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["s-2-1", "s-2-1_2", "s-2-1_3"]);
+    }
+}

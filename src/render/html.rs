@@ -1,0 +1,215 @@
+//! The rendered tree as an HTML string: every text and attribute value escaped by [`escape`],
+//! and a standalone page with a small stylesheet for the CLI.
+
+use super::tree::{self, Node, Options};
+use crate::policy::Policy;
+
+/// Escapes text for use in HTML content and in double- or single-quoted attribute values.
+pub fn escape(text: &str, out: &mut String) {
+    // Copies runs between special bytes whole; the specials are ASCII, so every run
+    // boundary is a char boundary.
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+const VOID: &[&str] = &["br"];
+
+/// Serialises a node.
+pub fn write(node: &Node, out: &mut String) {
+    match node {
+        Node::Text(text) => escape(text, out),
+        Node::Element {
+            tag,
+            attrs,
+            children,
+        } => {
+            out.push('<');
+            out.push_str(tag);
+            for (name, value) in attrs {
+                out.push(' ');
+                out.push_str(name);
+                out.push_str("=\"");
+                escape(value, out);
+                out.push('"');
+            }
+            out.push('>');
+            if VOID.contains(tag) {
+                return;
+            }
+            for child in children {
+                write(child, out);
+            }
+            out.push_str("</");
+            out.push_str(tag);
+            out.push('>');
+            // Block-level elements end a line, so the output is readable and diffable.
+            if !matches!(*tag, "a" | "strong" | "em" | "code" | "del" | "span" | "br") {
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// The policy as an HTML fragment (`<article class="pc-policy">…</article>`).
+///
+/// # Examples
+/// ```
+/// let policy = policy_consent::policy::parse("Policy\n\nAbout <b>\nWe use <script>.\n", None).unwrap();
+/// let html = policy_consent::render::html::fragment(&policy, &Default::default());
+/// assert!(html.contains("<h2>About &lt;b&gt;</h2>"));
+/// assert!(html.contains("We use &lt;script&gt;."));
+/// ```
+pub fn fragment(policy: &Policy, options: &Options) -> String {
+    let mut out = String::with_capacity(policy_size_hint(policy));
+    write(&tree::policy(policy, options), &mut out);
+    out
+}
+
+fn policy_size_hint(policy: &Policy) -> usize {
+    let mut bytes = 0;
+    policy.visit_text(&mut |s| bytes += s.len());
+    bytes * 2 + 1024
+}
+
+const STYLESHEET: &str = include_str!("policy.css");
+
+/// A complete page: the fragment with a title, viewport and a small stylesheet (system fonts,
+/// a readable line length, dark mode through `prefers-color-scheme`).
+pub fn standalone(policy: &Policy, options: &Options, lang: &str) -> String {
+    let mut out = String::from("<!doctype html>\n<html lang=\"");
+    escape(lang, &mut out);
+    out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
+    escape(&policy.title, &mut out);
+    out.push_str("</title>\n<style>\n");
+    out.push_str(STYLESHEET);
+    out.push_str("body{margin:0;background:#fff}@media (prefers-color-scheme:dark){body{background:#16171a}}\n</style>\n</head>\n<body>\n");
+    out.push_str(&fragment(policy, options));
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The language of a policy's text, for `<html lang>`: `zh`, `ja` or `ko` when those
+/// scripts dominate its letters, else `en`.
+pub fn guess_lang(policy: &Policy) -> &'static str {
+    let (mut letters, mut han, mut kana, mut hangul) = (0usize, 0usize, 0usize, 0usize);
+    policy.visit_text(&mut |s| {
+        for c in s.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            match c as u32 {
+                0x3040..=0x30FF => kana += 1,
+                0xAC00..=0xD7AF => hangul += 1,
+                0x4E00..=0x9FFF | 0x3400..=0x4DBF => han += 1,
+                _ => {}
+            }
+        }
+    });
+    let dominant = |n: usize| n * 3 > letters;
+    if kana > 0 && dominant(kana + han) {
+        "ja"
+    } else if dominant(hangul) {
+        "ko"
+    } else if dominant(han) {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
+/// Tags and attributes the renderer may emit; see [`audit`].
+const ALLOWED_TAGS: &[&str] = &[
+    "article",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "nav",
+    "ol",
+    "ul",
+    "li",
+    "a",
+    "section",
+    "span",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+    "pre",
+    "code",
+    "strong",
+    "em",
+    "del",
+    "br",
+];
+const ALLOWED_ATTRS: &[&str] = &["id", "class", "href", "rel", "aria-label", "data-pc-change"];
+
+/// Checks that `html` (a fragment from [`fragment`]) holds only the tags and attributes the
+/// renderer emits and no link a browser would run: the escaping invariant that tests and
+/// fuzzing assert on every input. Returns the first offending piece.
+pub fn audit(html: &str) -> Result<(), String> {
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        let end = rest
+            .find('>')
+            .ok_or_else(|| format!("unterminated tag: <{}", clip(rest)))?;
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        let tag = tag.strip_prefix('/').unwrap_or(tag);
+        let (name, attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+        if !ALLOWED_TAGS.contains(&name) {
+            return Err(format!("tag not allowed: <{}>", clip(tag)));
+        }
+        let mut attrs = attrs.trim();
+        while !attrs.is_empty() {
+            let (attr, after) = attrs
+                .split_once("=\"")
+                .ok_or_else(|| format!("malformed attributes: {}", clip(attrs)))?;
+            let close = after
+                .find('"')
+                .ok_or_else(|| format!("unterminated attribute: {}", clip(after)))?;
+            let value = &after[..close];
+            if !ALLOWED_ATTRS.contains(&attr) {
+                return Err(format!("attribute not allowed: {attr}"));
+            }
+            if attr == "href" {
+                let lower = value.to_ascii_lowercase();
+                if !["http://", "https://", "mailto:", "tel:", "#"]
+                    .iter()
+                    .any(|s| lower.starts_with(s))
+                {
+                    return Err(format!("unsafe link: {}", clip(value)));
+                }
+            }
+            attrs = after[close + 1..].trim_start();
+        }
+    }
+    Ok(())
+}
+
+fn clip(s: &str) -> &str {
+    let mut end = s.len().min(60);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

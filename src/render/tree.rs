@@ -1,0 +1,393 @@
+//! The rendered policy as a tree of elements and text: the one place that decides markup.
+//!
+//! Element names and attribute names are `&'static str` chosen here, never taken from the
+//! input; attribute values that come from the input are ids the model made URL-safe and
+//! link targets that passed [`safe_href`]. Serialising ([`super::html`]) or building DOM
+//! nodes from this tree therefore cannot produce markup the input asked for.
+
+use crate::policy::model::{Block, ListItem, Policy, Section, Span};
+use std::collections::HashMap;
+
+/// A rendered node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// An element with attributes and children.
+    Element {
+        /// Tag name (from this module only).
+        tag: &'static str,
+        /// Attributes: names from this module only, values escaped when serialised.
+        attrs: Vec<(&'static str, String)>,
+        /// Children.
+        children: Vec<Node>,
+    },
+    /// Text, escaped when serialised.
+    Text(String),
+}
+
+/// How a section changed, for marking it in the rendered policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeMark {
+    /// `cosmetic`, `minor` or `material` (shown as `data-pc-change`).
+    pub level: String,
+    /// Human label shown next to the heading, e.g. "Changed".
+    pub label: String,
+}
+
+/// Rendering options.
+///
+/// # Defaults
+/// A table of contents labelled "Contents", three levels deep, nothing marked as changed.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Render a table of contents.
+    pub toc: bool,
+    /// Label of the table of contents (its `aria-label` and heading).
+    pub toc_label: String,
+    /// Section levels listed in the table of contents.
+    pub toc_depth: u8,
+    /// Sections to mark as changed, by id.
+    pub changed: HashMap<String, ChangeMark>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            toc: true,
+            toc_label: "Contents".to_string(),
+            toc_depth: 3,
+            changed: HashMap::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Defaults with the table-of-contents label in `lang` (`zh*` → 目录, else English).
+    pub fn for_lang(lang: &str) -> Options {
+        let toc_label = if lang.to_ascii_lowercase().starts_with("zh") {
+            "目录"
+        } else {
+            "Contents"
+        };
+        Options {
+            toc_label: toc_label.to_string(),
+            ..Options::default()
+        }
+    }
+}
+
+fn element(tag: &'static str, attrs: Vec<(&'static str, String)>, children: Vec<Node>) -> Node {
+    Node::Element {
+        tag,
+        attrs,
+        children,
+    }
+}
+
+fn class(name: &str) -> Vec<(&'static str, String)> {
+    vec![("class", name.to_string())]
+}
+
+/// The whole policy: `<article>` with title, preamble, table of contents and sections.
+pub fn policy(policy: &Policy, options: &Options) -> Node {
+    let mut children = Vec::new();
+    if !policy.title.is_empty() {
+        children.push(element(
+            "h1",
+            class("pc-title"),
+            vec![Node::Text(policy.title.clone())],
+        ));
+    }
+    blocks(&policy.blocks, &mut children);
+    if options.toc && !policy.sections.is_empty() {
+        children.push(toc(policy, options));
+    }
+    for s in &policy.sections {
+        children.push(section(s, options));
+    }
+    element("article", class("pc-policy"), children)
+}
+
+/// `1.2.1 Heading`, `I. Heading`, or the heading alone.
+pub fn section_title(section: &Section) -> String {
+    match (&section.number, section.heading.is_empty()) {
+        (Some(number), true) => display_number(number),
+        (Some(number), false) => format!("{} {}", display_number(number), section.heading),
+        (None, _) => section.heading.clone(),
+    }
+}
+
+/// A single-component number is shown with its dot (`I.`, `3.`), a dotted one as is.
+fn display_number(number: &str) -> String {
+    if number.contains('.') || number.ends_with('、') {
+        number.to_string()
+    } else if number
+        .chars()
+        .all(|c| "一二三四五六七八九十百零〇".contains(c))
+    {
+        format!("{number}、")
+    } else {
+        format!("{number}.")
+    }
+}
+
+fn toc(policy: &Policy, options: &Options) -> Node {
+    fn entries(sections: &[Section], depth: u8, options: &Options) -> Node {
+        let items = sections
+            .iter()
+            .map(|s| {
+                let mut children = vec![element(
+                    "a",
+                    vec![("href", format!("#{}", s.id))],
+                    vec![Node::Text(section_title(s))],
+                )];
+                if depth < options.toc_depth && !s.sections.is_empty() {
+                    children.push(entries(&s.sections, depth + 1, options));
+                }
+                element("li", Vec::new(), children)
+            })
+            .collect();
+        element("ol", Vec::new(), items)
+    }
+    element(
+        "nav",
+        vec![
+            ("class", "pc-toc".to_string()),
+            ("aria-label", options.toc_label.clone()),
+        ],
+        vec![
+            element(
+                "h2",
+                class("pc-toc-title"),
+                vec![Node::Text(options.toc_label.clone())],
+            ),
+            entries(&policy.sections, 1, options),
+        ],
+    )
+}
+
+fn section(s: &Section, options: &Options) -> Node {
+    let heading_tag = match s.level {
+        0 | 1 => "h2",
+        2 => "h3",
+        3 => "h4",
+        4 => "h5",
+        _ => "h6",
+    };
+    let mut heading = Vec::new();
+    if let Some(number) = &s.number {
+        heading.push(element(
+            "span",
+            class("pc-num"),
+            vec![Node::Text(display_number(number))],
+        ));
+        if !s.heading.is_empty() {
+            heading.push(Node::Text(" ".to_string()));
+        }
+    }
+    heading.push(Node::Text(s.heading.clone()));
+    let mut attrs = vec![("id", s.id.clone()), ("class", "pc-section".to_string())];
+    if let Some(mark) = options.changed.get(&s.id) {
+        attrs[1].1.push_str(" pc-changed");
+        attrs.push(("data-pc-change", mark.level.clone()));
+        heading.push(Node::Text(" ".to_string()));
+        heading.push(element(
+            "span",
+            class("pc-change-label"),
+            vec![Node::Text(mark.label.clone())],
+        ));
+    }
+    let mut children = Vec::new();
+    for anchor in &s.anchors {
+        children.push(element("span", vec![("id", anchor.clone())], Vec::new()));
+    }
+    children.push(element(heading_tag, Vec::new(), heading));
+    blocks(&s.blocks, &mut children);
+    for sub in &s.sections {
+        children.push(section(sub, options));
+    }
+    blocks(&s.tail, &mut children);
+    element("section", attrs, children)
+}
+
+fn blocks(blocks: &[Block], out: &mut Vec<Node>) {
+    for b in blocks {
+        out.push(block(b));
+    }
+}
+
+fn block(b: &Block) -> Node {
+    match b {
+        Block::Paragraph { text } => element("p", Vec::new(), spans(text)),
+        Block::List { ordered, items } => {
+            let marked = items.iter().any(|i| i.marker.is_some());
+            let tag = if *ordered { "ol" } else { "ul" };
+            let attrs = if marked {
+                class("pc-marked")
+            } else {
+                Vec::new()
+            };
+            element(tag, attrs, items.iter().map(list_item).collect())
+        }
+        Block::Table { head, rows } => {
+            let mut table = Vec::new();
+            if !head.is_empty() {
+                let cells = head.iter().map(|c| cell("th", c)).collect();
+                table.push(element(
+                    "thead",
+                    Vec::new(),
+                    vec![element("tr", Vec::new(), cells)],
+                ));
+            }
+            let body = rows
+                .iter()
+                .map(|row| {
+                    element(
+                        "tr",
+                        Vec::new(),
+                        row.iter().map(|c| cell("td", c)).collect(),
+                    )
+                })
+                .collect();
+            table.push(element("tbody", Vec::new(), body));
+            // The wrapper scrolls sideways on a narrow phone instead of the whole page.
+            element(
+                "div",
+                class("pc-table"),
+                vec![element("table", Vec::new(), table)],
+            )
+        }
+        Block::Quote { blocks: inner } => {
+            let mut children = Vec::new();
+            blocks(inner, &mut children);
+            element("blockquote", Vec::new(), children)
+        }
+        Block::Code { text } => element(
+            "pre",
+            Vec::new(),
+            vec![element("code", Vec::new(), vec![Node::Text(text.clone())])],
+        ),
+    }
+}
+
+/// A list item or table cell shows the text of its first paragraph directly, not in a `<p>`.
+fn compact(content: &[Block]) -> Vec<Node> {
+    let mut children = Vec::new();
+    let rest = match content {
+        [Block::Paragraph { text }, rest @ ..] => {
+            children.extend(spans(text));
+            rest
+        }
+        _ => content,
+    };
+    blocks(rest, &mut children);
+    children
+}
+
+fn list_item(item: &ListItem) -> Node {
+    match &item.marker {
+        // The source's own marker (`(1)`, `5.1`) replaces the list's numbering; the item
+        // text hangs beside it.
+        Some(marker) => element(
+            "li",
+            Vec::new(),
+            vec![
+                element("span", class("pc-marker"), vec![Node::Text(marker.clone())]),
+                Node::Text(" ".to_string()),
+                element("div", class("pc-item"), compact(&item.blocks)),
+            ],
+        ),
+        None => element("li", Vec::new(), compact(&item.blocks)),
+    }
+}
+
+fn cell(tag: &'static str, content: &[Block]) -> Node {
+    element(tag, Vec::new(), compact(content))
+}
+
+fn spans(spans: &[Span]) -> Vec<Node> {
+    spans
+        .iter()
+        .map(span)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+fn span(s: &Span) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    for (i, line) in s.text.split('\n').enumerate() {
+        if i > 0 {
+            nodes.push(element("br", Vec::new(), Vec::new()));
+        }
+        if !line.is_empty() {
+            nodes.push(Node::Text(line.to_string()));
+        }
+    }
+    let styles: [(bool, &'static str); 4] = [
+        (s.code, "code"),
+        (s.del, "del"),
+        (s.em, "em"),
+        (s.strong, "strong"),
+    ];
+    for (on, tag) in styles {
+        if on {
+            nodes = vec![element(tag, Vec::new(), nodes)];
+        }
+    }
+    if let Some(href) = s.href.as_deref().and_then(safe_href) {
+        let mut attrs = vec![("href", href.to_string())];
+        if !href.starts_with('#') {
+            attrs.push(("rel", "noopener noreferrer".to_string()));
+        }
+        nodes = vec![element("a", attrs, nodes)];
+    }
+    nodes
+}
+
+/// A link target that is safe to follow: `http:`, `https:`, `mailto:`, `tel:` or a
+/// `#fragment`, with the control characters and whitespace browsers ignore removed first
+/// (so `java\tscript:` cannot pass as something else). Anything else is dropped.
+///
+/// # Examples
+/// ```
+/// use policy_consent::render::tree::safe_href;
+/// assert_eq!(safe_href(" https://example.com/a b").as_deref(), Some("https://example.com/ab"));
+/// assert_eq!(safe_href("#s-2"), Some("#s-2".into()));
+/// assert_eq!(safe_href("java\tscript:alert(1)"), None);
+/// assert_eq!(safe_href("/relative"), None);
+/// ```
+pub fn safe_href(href: &str) -> Option<String> {
+    let cleaned: String = href
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let lower = cleaned.to_ascii_lowercase();
+    let allowed = ["http://", "https://", "mailto:", "tel:", "#"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme));
+    (allowed && cleaned.len() > 1).then_some(cleaned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_display_with_their_dot() {
+        assert_eq!(display_number("I"), "I.");
+        assert_eq!(display_number("3"), "3.");
+        assert_eq!(display_number("1.2.1"), "1.2.1");
+        assert_eq!(display_number("一"), "一、");
+    }
+
+    #[test]
+    fn unsafe_links_keep_their_text() {
+        let nodes = span(&Span {
+            text: "click".into(),
+            href: Some("javascript:alert(1)".into()),
+            ..Span::default()
+        });
+        assert_eq!(nodes, vec![Node::Text("click".into())]);
+    }
+}
