@@ -1,0 +1,47 @@
+// The policy viewer page renders the sample policy with the Wasm module in Chromium.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, newPage } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(async () => env?.close());
+
+test("policy.html renders the seed policy: title, contents, anchored sections", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.url}/policy.html`);
+  await page.waitForSelector("article.pc-policy");
+  assert.equal(await page.title(), "Privacy Policy");
+  const top = await page.$$eval("article.pc-policy > section > h2", (hs) => hs.map((h) => h.textContent));
+  assert.equal(top.length, 12);
+  assert.equal(top[1], "I. The information we collect");
+  assert.equal(await page.locator("nav.pc-toc a[href='#s-2-5']").count(), 1);
+  await page.click("nav.pc-toc a[href='#s-2-5']");
+  assert.equal(new URL(page.url()).hash, "#s-2-5");
+  assert.match(await page.locator("#s-2-5 > h3").textContent(), /Recommend advertisements/);
+  assert.deepEqual(page.problems, []);
+});
+
+test("policy.html renders a Markdown notice with its table, and Chinese", async () => {
+  const page = await newPage(env.browser, { viewport: { width: 360, height: 740 } });
+  await page.goto(`${env.url}/policy.html?src=/fixtures/mozilla-en-firefox_privacy_notice.md`);
+  await page.waitForSelector("article.pc-policy");
+  assert.equal(await page.locator("#lawful-bases table tbody tr").count(), 14);
+  // Readable on a 360 px phone: the page itself never scrolls sideways (tables scroll in their box).
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+  await page.goto(`${env.url}/policy.html?src=/fixtures/mozilla-zh-CN-firefox_privacy_notice.md`);
+  await page.waitForSelector("article.pc-policy");
+  assert.equal(await page.title(), "Firefox 隐私声明");
+  assert.deepEqual(page.problems, []);
+});
+
+test("nothing executable survives: a hostile policy renders as text", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.url}/policy.html?src=/e2e/hostile.md`);
+  await page.waitForSelector("article.pc-policy");
+  assert.equal(await page.evaluate(() => window.__pwned ?? false), false);
+  assert.equal(await page.locator("article script, article img, article svg, article iframe").count(), 0);
+  assert.match(await page.locator("article").textContent(), /window\.__pwned = true/);
+  assert.deepEqual(page.problems, []);
+});

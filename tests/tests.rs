@@ -1,0 +1,9 @@
+//! Native integration tests, one binary (ripgrep style): fixtures, text conservation,
+//! escaping and the command-line tool.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod cli;
+mod conservation;
+mod outline;
+mod util;
+mod xss;
