@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Native parse + render throughput (×1, ×10, ×100) and the size of the release Wasm module.
+# usage: bench/render.sh     (BENCH_MS=… sets the time per measurement, default 900)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build-wasm.sh 2>/dev/null
+wasm=www/pkg/policy_consent_bg.wasm
+js=www/pkg/policy_consent.js
+printf 'release wasm module: %s\n' "$wasm"
+printf '  %-28s %9s %9s\n' file raw "gzip -9"
+for f in "$wasm" "$js" www/pkg/policy.css; do
+  printf '  %-28s %9d %9d\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+done
+echo
+cargo run --quiet --release --example bench-render

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every test: formatting and lints, native unit,
+# property, fixture and CLI tests, the Wasm shell's tests under Node, and the
+# end-to-end tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step setup
+scripts/setup.sh --browser
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo test"
+cargo test
+
+step "wasm-pack test --node"
+wasm-pack test --node --no-default-features --test web
+
+step "build the Wasm module"
+scripts/build-wasm.sh
+
+step "end-to-end tests in Chromium"
+node --test tests/e2e/
+
+step "all tests passed"
