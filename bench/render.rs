@@ -1,5 +1,5 @@
 //! Native parse + render throughput on the corpus, each input ×1, ×10 and ×100, to show
-//! the rate and that time grows linearly with size. Run: `bench/render.sh` (or
+//! the rate and that time grows linearly with size. Run: `bench/core.sh` (or
 //! `cargo run --release --example bench-render`). Prints a table; not a test.
 
 use policy_consent::policy::{self, Format};

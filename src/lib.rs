@@ -7,6 +7,7 @@
 
 pub mod policy;
 pub mod render;
+pub mod revision;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -122,7 +122,15 @@ fn bad_inputs_exit_2_with_one_clear_line() {
         &run(&["render", "policy/privacy-policy.txt", "--bogus"]),
         &["--bogus"],
     );
-    assert_bad_input(&run(&["render"]), &["no FILE"]);
+    assert_bad_input(&run(&["render"]), &["render: expected FILE"]);
+    assert_bad_input(
+        &run(&["diff", "policy/privacy-policy.txt"]),
+        &["diff: expected OLD and NEW"],
+    );
+    assert_bad_input(
+        &run(&["render", "a.txt", "b.txt"]),
+        &["unexpected argument `b.txt`"],
+    );
     assert_bad_input(&run(&["frobnicate"]), &["unknown command `frobnicate`"]);
     assert_bad_input(&run(&[]), &["no command"]);
 }
@@ -135,5 +143,70 @@ fn help_and_version_succeed() {
         String::from_utf8(version.stdout)
             .unwrap()
             .starts_with("policy-consent ")
+    );
+}
+
+#[test]
+fn diff_reports_levels_reasons_and_purposes() {
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/policy/privacy-policy.txt"
+    ))
+    .unwrap();
+    let new = scratch(
+        "new.txt",
+        seed.replace("under the age of 18", "under the age of 16")
+            .as_bytes(),
+    );
+    let text = run(&["diff", "policy/privacy-policy.txt", new.to_str().unwrap()]);
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "level: material
+"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("modified  material  #protection-of-minors  Protection of Minors"),
+        "{text}"
+    );
+    assert!(text.contains("[-18-]{+16+}"), "{text}");
+
+    let json = run(&[
+        "diff",
+        "policy/privacy-policy.txt",
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["level"], "material");
+
+    let html = run(&[
+        "diff",
+        "policy/privacy-policy.txt",
+        new.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
+    let html = String::from_utf8(html.stdout).unwrap();
+    assert!(html.contains("<del>18</del><ins>16</ins>"), "{html}");
+    policy_consent::render::html::audit(&html).unwrap();
+
+    let marked = run(&[
+        "render",
+        new.to_str().unwrap(),
+        "--changed-since",
+        "policy/privacy-policy.txt",
+    ]);
+    let marked = String::from_utf8(marked.stdout).unwrap();
+    assert!(marked.contains("<section id=\"protection-of-minors\" class=\"pc-section pc-changed\" data-pc-change=\"material\">"), "{marked}");
+    assert_eq!(marked.matches("pc-changed").count(), 1);
+
+    assert_bad_input(
+        &run(&["diff", "policy/privacy-policy.txt", "missing.txt"]),
+        &["missing.txt", "no such file"],
     );
 }

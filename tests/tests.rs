@@ -5,5 +5,6 @@
 mod cli;
 mod conservation;
 mod outline;
+mod revisions;
 mod util;
 mod xss;

@@ -46,3 +46,12 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(render_policy(SEED, "pdf", None).is_err());
     assert!(render_policy(SEED, "html", Some("rtf".into())).is_err());
 }
+
+#[wasm_bindgen_test]
+fn compares_two_versions() {
+    let new = SEED.replace("under the age of 18", "under the age of 14");
+    let revision = policy_consent::web::compare_policies(SEED, &new, None).unwrap();
+    let level = js_sys::Reflect::get(&revision, &JsValue::from_str("level")).unwrap();
+    assert_eq!(level.as_string().as_deref(), Some("material"));
+    assert!(policy_consent::web::compare_policies(SEED, "", None).is_err());
+}

@@ -133,3 +133,21 @@ fn unsafe_link_targets_are_dropped_and_their_text_kept() {
         );
     }
 }
+
+#[test]
+fn payloads_in_a_revision_diff() {
+    for p in PAYLOADS {
+        let old = format!("Title\n\nIntroduction\nWe keep data {p} for 30 days.\n\n{p}\nText.\n");
+        let new = format!(
+            "Title\n\nIntroduction\nWe keep data {p}{p} for 90 days.\n\nOther {p}\nMore text {p}.\n"
+        );
+        let revision = policy_consent::revision::compare(
+            &policy::parse(&old, Some(Format::Text)).unwrap(),
+            &policy::parse(&new, Some(Format::Text)).unwrap(),
+        );
+        let html =
+            render::html::revision_fragment(&revision, policy_consent::revision::Level::Cosmetic);
+        render::html::audit(&html).unwrap_or_else(|e| panic!("{e}\n{html}"));
+        assert!(!html.to_ascii_lowercase().contains("<script"), "{html}");
+    }
+}

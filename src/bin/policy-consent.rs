@@ -1,112 +1,174 @@
 //! The `policy-consent` command: argument parsing, files and exit codes over the library.
 
+use policy_consent::policy::manifest::Manifest;
 use policy_consent::policy::{self, Format, Policy};
 use policy_consent::render;
+use policy_consent::revision::{self, Level, Revision};
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: policy-consent render FILE [--format html|json|text] [--standalone] [--format-in text|markdown] [--lang LANG]
+usage:
+  policy-consent render FILE [--format html|json|text] [--standalone] [--changed-since OLD]
+  policy-consent diff OLD NEW [--format text|json|html] [--manifest MANIFEST] [--all]
+  policy-consent check DIR|MANIFEST
 
-  render      parse a policy (plain text or Markdown; FILE may be - for stdin) and print it:
-              html   an <article> with a table of contents and anchored sections (default)
-              json   the parsed model: title, sections with ids, numbers, digests, blocks
-              text   the outline: one line per section with its id
-  --standalone  with html: a complete page with a small stylesheet
-  --format-in   the input format (default: from the extension, else sniffed)
-  --lang        with html: the page language and labels (default: guessed from the text)
+  render   parse a policy (plain text or Markdown; FILE may be - for stdin) and print it:
+             html   an <article> with a table of contents and anchored sections (default)
+             json   the parsed model: title, sections with ids, numbers, digests, blocks
+             text   the outline: one line per section with its id
+           --standalone      with html: a complete page with a small stylesheet
+           --changed-since   mark the sections that changed (minor or material) since OLD
+  diff     compare two versions: per section added/removed/moved/modified/unchanged, the
+           level (cosmetic, minor, material), the reasons and a word diff, and a verdict;
+           --manifest names the purposes to ask again and checks the declared level;
+           text lists changed sections only unless --all
+  check    validate a manifest (DIR/consent.json) against its policy and, when the
+           previous version is in DIR/versions/, the level its changelog declares
 
-Exit status: 0 on success, 2 on bad input or usage.";
+  --format-in text|markdown   the input format (default: from the extension, else sniffed)
+  --lang LANG                 html language and labels (default: guessed from the text)
 
-/// A failure to report: one line on stderr, exit status 2.
-struct Failure(String);
+Exit status: 0 on success (check: no problems); 1 when check finds problems; 2 on bad
+input or usage.";
+
+/// A failure to report: one line on stderr, and the exit status.
+struct Failure(String, u8);
+
+fn bad(message: impl Into<String>) -> Failure {
+    Failure(message.into(), 2)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure(message)) => {
+        Err(Failure(message, code)) => {
             eprintln!("policy-consent: {message}");
-            ExitCode::from(2)
+            ExitCode::from(code)
         }
     }
 }
 
 fn run(args: &[String]) -> Result<(), Failure> {
-    match args.first().map(String::as_str) {
-        Some("render") => render_command(&args[1..]),
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        Some("-V" | "--version") => {
-            println!("policy-consent {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
-        Some(other) => Err(Failure(format!("unknown command `{other}`\n{USAGE}"))),
-        None => Err(Failure(format!("no command given\n{USAGE}"))),
+    let Some(command) = args.first() else {
+        return Err(bad(format!("no command given\n{USAGE}")));
+    };
+    if matches!(command.as_str(), "-h" | "--help" | "help") {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    if matches!(command.as_str(), "-V" | "--version") {
+        println!("policy-consent {}", env!("CARGO_PKG_VERSION"));
+        return Ok(());
+    }
+    let options = Options::parse(&args[1..])?;
+    if options.help {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    match command.as_str() {
+        "render" => render_command(&options),
+        "diff" => diff_command(&options),
+        "check" => check_command(&options),
+        other => Err(bad(format!("unknown command `{other}`\n{USAGE}"))),
     }
 }
 
 #[derive(Default)]
-struct RenderArgs {
-    file: Option<String>,
+struct Options {
+    files: Vec<String>,
     format: Option<String>,
     format_in: Option<Format>,
     standalone: bool,
+    all: bool,
+    help: bool,
     lang: Option<String>,
+    manifest: Option<String>,
+    changed_since: Option<String>,
 }
 
-fn render_command(args: &[String]) -> Result<(), Failure> {
-    let mut parsed = RenderArgs::default();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| {
-            iter.next()
-                .cloned()
-                .ok_or_else(|| Failure(format!("{name} needs a value")))
-        };
-        match arg.as_str() {
-            "--format" => parsed.format = Some(value("--format")?),
-            "--format-in" => {
-                let name = value("--format-in")?;
-                parsed.format_in = Some(Format::from_name(&name).ok_or_else(|| {
-                    Failure(format!(
-                        "--format-in: unknown input format `{name}` (text or markdown)"
-                    ))
-                })?);
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, Failure> {
+        let mut options = Options::default();
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let mut value = |name: &str| {
+                iter.next()
+                    .cloned()
+                    .ok_or_else(|| bad(format!("{name} needs a value")))
+            };
+            match arg.as_str() {
+                "--format" => options.format = Some(value("--format")?),
+                "--format-in" => {
+                    let name = value("--format-in")?;
+                    options.format_in = Some(Format::from_name(&name).ok_or_else(|| {
+                        bad(format!(
+                            "--format-in: unknown input format `{name}` (text or markdown)"
+                        ))
+                    })?);
+                }
+                "--lang" => options.lang = Some(value("--lang")?),
+                "--manifest" => options.manifest = Some(value("--manifest")?),
+                "--changed-since" => options.changed_since = Some(value("--changed-since")?),
+                "--standalone" => options.standalone = true,
+                "--all" => options.all = true,
+                "-h" | "--help" => options.help = true,
+                flag if flag.starts_with("--") => {
+                    return Err(bad(format!("unknown option `{flag}`")));
+                }
+                file => options.files.push(file.to_string()),
             }
-            "--lang" => parsed.lang = Some(value("--lang")?),
-            "--standalone" => parsed.standalone = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
+        }
+        Ok(options)
+    }
+
+    fn files<const N: usize>(&self, command: &str, names: &str) -> Result<[&str; N], Failure> {
+        let files: Vec<&str> = self.files.iter().map(String::as_str).collect();
+        files.try_into().map_err(|files: Vec<&str>| {
+            if files.len() < N {
+                bad(format!("{command}: expected {names}\n{USAGE}"))
+            } else {
+                bad(format!("{command}: unexpected argument `{}`", files[N]))
             }
-            flag if flag.starts_with("--") => {
-                return Err(Failure(format!("unknown option `{flag}`")));
-            }
-            file if parsed.file.is_none() => parsed.file = Some(file.to_string()),
-            extra => return Err(Failure(format!("unexpected argument `{extra}`"))),
+        })
+    }
+}
+
+fn render_command(options: &Options) -> Result<(), Failure> {
+    let [file] = options.files("render", "FILE")?;
+    let policy = read_policy(file, options.format_in)?;
+    let lang = options
+        .lang
+        .clone()
+        .unwrap_or_else(|| render::html::guess_lang(&policy).to_string());
+    let mut render_options = render::Options::for_lang(&lang);
+    if let Some(old) = &options.changed_since {
+        let old_policy = read_policy(old, options.format_in)?;
+        let revision = revision::compare(&old_policy, &policy);
+        for section in revision.changed(Level::Minor) {
+            render_options.changed.insert(
+                section.id.clone(),
+                render::tree::ChangeMark {
+                    level: section.level.to_string(),
+                    label: if lang.starts_with("zh") {
+                        "已更改"
+                    } else {
+                        "Changed"
+                    }
+                    .to_string(),
+                },
+            );
         }
     }
-    let file = parsed
-        .file
-        .ok_or_else(|| Failure(format!("render: no FILE given\n{USAGE}")))?;
-    let policy = read_policy(&file, parsed.format_in)?;
-    let lang = parsed
-        .lang
-        .unwrap_or_else(|| render::html::guess_lang(&policy).to_string());
-    let options = render::Options::for_lang(&lang);
-    let output = match parsed.format.as_deref().unwrap_or("html") {
-        "html" if parsed.standalone => render::html::standalone(&policy, &options, &lang),
-        "html" => render::html::fragment(&policy, &options),
-        "json" => {
-            serde_json::to_string_pretty(&policy).map_err(|e| Failure(format!("{file}: {e}")))?
-                + "\n"
-        }
+    let output = match options.format.as_deref().unwrap_or("html") {
+        "html" if options.standalone => render::html::standalone(&policy, &render_options, &lang),
+        "html" => render::html::fragment(&policy, &render_options),
+        "json" => json(&policy)?,
         "text" => render::outline(&policy),
         other => {
-            return Err(Failure(format!(
+            return Err(bad(format!(
                 "--format: unknown format `{other}` (html, json or text)"
             )));
         }
@@ -114,35 +176,240 @@ fn render_command(args: &[String]) -> Result<(), Failure> {
     write_stdout(&output)
 }
 
-/// Reads and parses a policy file, naming the file in every error.
-fn read_policy(file: &str, format: Option<Format>) -> Result<Policy, Failure> {
+fn diff_command(options: &Options) -> Result<(), Failure> {
+    let [old_file, new_file] = options.files("diff", "OLD and NEW policy files")?;
+    let old = read_policy(old_file, options.format_in)?;
+    let new = read_policy(new_file, options.format_in)?;
+    let mut revision = revision::compare(&old, &new);
+    let mut warning = None;
+    if let Some(path) = &options.manifest {
+        let manifest = read_manifest(Path::new(path))?;
+        revision = revision.with_purposes(manifest.citations());
+        // The newest changelog entry (the manifest's current version) declares this revision.
+        if let Some(entry) = manifest.changelog_entry(&manifest.policy.version) {
+            warning = revision.under_declared(entry.level);
+        }
+    }
+    if let Some(warning) = &warning {
+        eprintln!("policy-consent: WARNING: {warning}");
+    }
+    let output = match options.format.as_deref().unwrap_or("text") {
+        "text" => diff_text(&revision, options.all, warning.as_deref()),
+        "json" => {
+            let mut value = serde_json::to_value(&revision).map_err(|e| bad(e.to_string()))?;
+            if let (Some(w), Some(map)) = (&warning, value.as_object_mut()) {
+                map.insert("warning".into(), serde_json::Value::String(w.clone()));
+            }
+            serde_json::to_string_pretty(&value).map_err(|e| bad(e.to_string()))? + "\n"
+        }
+        "html" => render::html::revision_fragment(
+            &revision,
+            if options.all {
+                Level::Cosmetic
+            } else {
+                Level::Minor
+            },
+        ),
+        other => {
+            return Err(bad(format!(
+                "--format: unknown format `{other}` (text, json or html)"
+            )));
+        }
+    };
+    write_stdout(&output)
+}
+
+fn diff_text(revision: &Revision, all: bool, warning: Option<&str>) -> String {
+    let mut out = format!("level: {}\n", revision.level);
+    if !revision.purposes.is_empty() {
+        out.push_str(&format!(
+            "purposes to ask again: {}\n",
+            revision.purposes.join(", ")
+        ));
+    }
+    if let Some(warning) = warning {
+        out.push_str(&format!("WARNING: {warning}\n"));
+    }
+    for section in &revision.sections {
+        if !all && section.level == Level::Unchanged {
+            continue;
+        }
+        let change = serde_json::to_value(section.change)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\n{change:<9} {:<9} #{}  {}\n",
+            section.level.as_str(),
+            section.id,
+            section.label()
+        ));
+        for reason in &section.reasons {
+            out.push_str(&format!("    - {reason}\n"));
+        }
+        if matches!(section.change, revision::Change::Modified) {
+            let mut line = String::new();
+            for part in &section.diff {
+                let text = part.text.replace("\n\n", " ¶ ");
+                match part.op {
+                    revision::Op::Equal => line.push_str(&ellipsize(&text)),
+                    revision::Op::Insert => line.push_str(&format!("{{+{text}+}}")),
+                    revision::Op::Delete => line.push_str(&format!("[-{text}-]")),
+                }
+            }
+            out.push_str(&format!("    {}\n", line.trim()));
+        }
+    }
+    out
+}
+
+/// Long unchanged text shortened to its ends, so the edits stand out.
+fn ellipsize(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= 80 {
+        return text.to_string();
+    }
+    let head: String = chars[..30].iter().collect();
+    let tail: String = chars[chars.len() - 30..].iter().collect();
+    format!("{head} … {tail}")
+}
+
+fn check_command(options: &Options) -> Result<(), Failure> {
+    let [target] = options.files("check", "a directory or manifest file")?;
+    let target = Path::new(target);
+    let manifest_path = if target.is_dir() {
+        target.join("consent.json")
+    } else {
+        target.to_path_buf()
+    };
+    let dir = manifest_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let manifest = read_manifest(&manifest_path)?;
+    let source = dir.join(&manifest.policy.source);
+    let policy = read_policy(&source.to_string_lossy(), options.format_in)?;
+    let mut problems: Vec<String> = manifest
+        .validate(Some(&policy))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut notes = Vec::new();
+    if let Some(upcoming) = &manifest.policy.upcoming {
+        if let Some(source) = &upcoming.source {
+            if let Err(Failure(message, _)) =
+                read_policy(&dir.join(source).to_string_lossy(), options.format_in)
+            {
+                problems.push(format!("manifest: policy.upcoming.source: {message}"));
+            }
+        }
+    }
+    // The previous version, if kept, lets check verify the level the changelog declares.
+    if let Some((previous, path)) = previous_version(&manifest, &dir) {
+        let old = read_policy(&path.to_string_lossy(), options.format_in)?;
+        let revision = revision::compare(&old, &policy).with_purposes(manifest.citations());
+        notes.push(format!(
+            "compared with version {previous} ({}): {}",
+            path.display(),
+            revision.level
+        ));
+        match manifest.changelog_entry(&manifest.policy.version) {
+            Some(entry) => {
+                if let Some(warning) = revision.under_declared(entry.level) {
+                    problems.push(format!("changelog for {}: {warning}", manifest.policy.version));
+                }
+            }
+            None if revision.level > Level::Cosmetic => problems.push(format!(
+                "changelog: no entry for the current version {} although it changed ({}) since {previous}",
+                manifest.policy.version, revision.level
+            )),
+            None => {}
+        }
+    }
+    let mut out = String::new();
+    for note in &notes {
+        out.push_str(&format!("{note}\n"));
+    }
+    if problems.is_empty() {
+        out.push_str(&format!(
+            "ok: {} ({} purposes, policy {} with {} sections)\n",
+            manifest_path.display(),
+            manifest.purposes.len(),
+            manifest.policy.version,
+            policy.walk().len()
+        ));
+        write_stdout(&out)
+    } else {
+        write_stdout(&out)?;
+        for problem in &problems {
+            eprintln!("policy-consent: {problem}");
+        }
+        Err(Failure(
+            format!("{}: {} problem(s)", manifest_path.display(), problems.len()),
+            1,
+        ))
+    }
+}
+
+/// The newest changelog version before the current one whose text is in `versions/`.
+fn previous_version(manifest: &Manifest, dir: &Path) -> Option<(String, PathBuf)> {
+    let current = policy::manifest::parse_date(&manifest.policy.effective)?;
+    let mut entries: Vec<_> = manifest
+        .changelog
+        .iter()
+        .filter(|e| e.version != manifest.policy.version)
+        .filter_map(|e| Some((policy::manifest::parse_date(&e.date)?, e)))
+        .filter(|(date, _)| *date <= current)
+        .collect();
+    entries.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
+    entries.into_iter().find_map(|(_, e)| {
+        ["txt", "md"].iter().find_map(|ext| {
+            let path = dir.join("versions").join(format!("{}.{ext}", e.version));
+            path.is_file().then(|| (e.version.clone(), path))
+        })
+    })
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest, Failure> {
+    let text = read_text(&path.to_string_lossy())?;
+    serde_json::from_str(&text).map_err(|e| bad(format!("{}: {e}", path.display())))
+}
+
+/// Reads a UTF-8 file (or stdin for `-`), naming the file in every error.
+fn read_text(file: &str) -> Result<String, Failure> {
     let bytes = if file == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| Failure(format!("stdin: cannot read: {e}")))?;
+            .map_err(|e| bad(format!("stdin: cannot read: {e}")))?;
         bytes
     } else {
         std::fs::read(file).map_err(|e| {
             let reason = match e.kind() {
                 std::io::ErrorKind::NotFound => "no such file".to_string(),
                 std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                _ if std::path::Path::new(file).is_dir() => {
-                    "is a directory, not a policy file".to_string()
-                }
+                _ if Path::new(file).is_dir() => "is a directory, not a file".to_string(),
                 _ => e.to_string(),
             };
-            Failure(format!("{file}: {reason}"))
+            bad(format!("{file}: {reason}"))
         })?
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Failure(format!(
-            "{file}: not UTF-8 text (invalid byte at offset {}); save the policy as UTF-8",
+    String::from_utf8(bytes).map_err(|e| {
+        bad(format!(
+            "{file}: not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
             e.utf8_error().valid_up_to()
         ))
-    })?;
+    })
+}
+
+fn read_policy(file: &str, format: Option<Format>) -> Result<Policy, Failure> {
+    let text = read_text(file)?;
     let format = format.or_else(|| Format::from_path(file));
-    policy::parse(&text, format).map_err(|e| Failure(format!("{file}: {e}")))
+    policy::parse(&text, format).map_err(|e| bad(format!("{file}: {e}")))
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, Failure> {
+    Ok(serde_json::to_string_pretty(value).map_err(|e| bad(e.to_string()))? + "\n")
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {
@@ -154,6 +421,6 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
         Ok(()) => Ok(()),
         // A closed pipe (`| head`) is the reader's choice, not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure(format!("cannot write output: {e}"))),
+        Err(e) => Err(bad(format!("cannot write output: {e}"))),
     }
 }

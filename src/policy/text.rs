@@ -51,7 +51,7 @@ pub fn parse(text: &str) -> Policy {
 /// collapsed to single spaces and trimmed. Zero-width characters are kept: they are content.
 fn split_lines(text: &str) -> Vec<String> {
     text.split('\n')
-        .flat_map(|l| l.split('\r'))
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
         .map(|line| {
             let mut out = String::with_capacity(line.len());
             for word in line.split(char::is_whitespace).filter(|w| !w.is_empty()) {
@@ -302,7 +302,7 @@ fn word_count(s: &str) -> usize {
 }
 
 /// Reads like a title: starts with a capital or an uncased letter, ≤ 14 words, no sentence
-/// punctuation at its end, no sentence break or `label: value` inside.
+/// punctuation at its end, no sentence break, `label: value`, address or link inside.
 fn is_heading_text(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
@@ -315,6 +315,9 @@ fn is_heading_text(s: &str) -> bool {
         && !has_inner_sentence_break(s)
         && !s.contains(": ")
         && !s.contains('：')
+        && !s.contains('@')
+        && !s.contains("://")
+        && !s.contains("www.")
         && s.chars().any(char::is_alphabetic)
 }
 

@@ -56,7 +56,10 @@ pub fn write(node: &Node, out: &mut String) {
             out.push_str(tag);
             out.push('>');
             // Block-level elements end a line, so the output is readable and diffable.
-            if !matches!(*tag, "a" | "strong" | "em" | "code" | "del" | "span" | "br") {
+            if !matches!(
+                *tag,
+                "a" | "strong" | "em" | "code" | "del" | "ins" | "span" | "br"
+            ) {
                 out.push('\n');
             }
         }
@@ -85,6 +88,16 @@ fn policy_size_hint(policy: &Policy) -> usize {
 }
 
 const STYLESHEET: &str = include_str!("policy.css");
+
+/// A revision as an HTML fragment (see [`super::diff::revision`]).
+pub fn revision_fragment(
+    revision: &crate::revision::Revision,
+    min: crate::revision::Level,
+) -> String {
+    let mut out = String::new();
+    write(&super::diff::revision(revision, min), &mut out);
+    out
+}
 
 /// A complete page: the fragment with a title, viewport and a small stylesheet (system fonts,
 /// a readable line length, dark mode through `prefers-color-scheme`).
@@ -158,9 +171,18 @@ const ALLOWED_TAGS: &[&str] = &[
     "strong",
     "em",
     "del",
+    "ins",
     "br",
 ];
-const ALLOWED_ATTRS: &[&str] = &["id", "class", "href", "rel", "aria-label", "data-pc-change"];
+const ALLOWED_ATTRS: &[&str] = &[
+    "id",
+    "class",
+    "href",
+    "rel",
+    "aria-label",
+    "data-pc-change",
+    "data-pc-level",
+];
 
 /// Checks that `html` (a fragment from [`fragment`]) holds only the tags and attributes the
 /// renderer emits and no link a browser would run: the escaping invariant that tests and

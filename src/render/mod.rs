@@ -2,6 +2,7 @@
 //! attributes this module emits, serialised to an HTML string (escaping in one place) or
 //! built into the DOM by the web shell, plus the plain-text outline.
 
+pub mod diff;
 pub mod html;
 pub mod tree;
 

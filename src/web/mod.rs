@@ -7,6 +7,41 @@ use crate::render::{self, Node};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+fn input_format(input: Option<&str>, function: &str) -> Result<Option<Format>, JsError> {
+    match input {
+        None | Some("") | Some("auto") => Ok(None),
+        Some(name) => Format::from_name(name).map(Some).ok_or_else(|| {
+            JsError::new(&format!(
+                "{function}: unknown input format `{name}` (text or markdown)"
+            ))
+        }),
+    }
+}
+
+fn parse(
+    text: &str,
+    input: Option<&str>,
+    function: &str,
+) -> Result<crate::policy::Policy, JsError> {
+    let format = input_format(input, function)?;
+    policy::parse(text, format).map_err(|e| JsError::new(&format!("{function}: {e}")))
+}
+
+/// Compares two versions of a policy: `{level, sections: [{id, heading, change, level,
+/// reasons, diff: [{op, text}]}], purposes: []}` as a plain JS object.
+#[wasm_bindgen(js_name = comparePolicies)]
+pub fn compare_policies(
+    old_text: &str,
+    new_text: &str,
+    input: Option<String>,
+) -> Result<JsValue, JsError> {
+    let old = parse(old_text, input.as_deref(), "comparePolicies")?;
+    let new = parse(new_text, input.as_deref(), "comparePolicies")?;
+    crate::revision::compare(&old, &new)
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("comparePolicies: {e}")))
+}
+
 /// Parses a policy and renders it.
 ///
 /// `format`: `"html"` (an HTML string), `"dom"` (a `DocumentFragment` built with

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Native parse + render throughput (×1, ×10, ×100) and the size of the release Wasm module.
-# usage: bench/render.sh     (BENCH_MS=… sets the time per measurement, default 900)
+# The core's figures: release Wasm module size, native parse + render throughput (×1, ×10,
+# ×100), and the time to compare two versions of a 48 KB policy natively and in Wasm.
+# usage: bench/core.sh     (BENCH_MS=… sets the time per render measurement, default 900)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,3 +15,7 @@ for f in "$wasm" "$js" www/pkg/policy.css; do
 done
 echo
 cargo run --quiet --release --example bench-render
+echo
+cargo run --quiet --release --example bench-diff
+echo
+node bench/diff-wasm.mjs
