@@ -5,6 +5,7 @@
 //! WebAssembly shell over it and `src/bin/policy-consent.rs` the command-line shell.
 #![deny(missing_docs)]
 
+pub mod consent;
 pub mod policy;
 pub mod render;
 pub mod revision;

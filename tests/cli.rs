@@ -210,3 +210,150 @@ fn diff_reports_levels_reasons_and_purposes() {
         &["missing.txt", "no such file"],
     );
 }
+
+/// A copy of `policy/` in a scratch directory with the manifest edited by `edit`.
+fn policy_dir(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!(
+        "policy-consent-check-{}-{name}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(dir.join("versions")).unwrap();
+    for file in [
+        "privacy-policy.txt",
+        "versions/2026-05.txt",
+        "versions/2027-01.txt",
+    ] {
+        std::fs::copy(root.join("policy").join(file), dir.join(file)).unwrap();
+    }
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("policy/consent.json")).unwrap())
+            .unwrap();
+    edit(&mut manifest);
+    std::fs::write(
+        dir.join("consent.json"),
+        serde_json::to_string_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    dir
+}
+
+fn check(dir: &std::path::Path) -> (Option<i32>, String, String) {
+    let out = run(&["check", dir.to_str().unwrap()]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn check_passes_on_the_sample_and_names_each_problem() {
+    let out = run(&["check", "policy/"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("compared with version 2026-05")
+            && stdout.contains("ok: policy/consent.json (8 purposes"),
+        "{stdout}"
+    );
+
+    type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "missing-section",
+            Box::new(|m| m["purposes"][1]["sections"][0] = "2.9".into()),
+            "purposes[1].sections[0]: purpose `personalization` cites section `2.9`, which the policy does not have",
+        ),
+        (
+            "duplicate-id",
+            Box::new(|m| m["purposes"][2]["id"] = "analytics".into()),
+            "purposes[3].id: duplicate purpose id `analytics`",
+        ),
+        (
+            "required-forbidden",
+            Box::new(|m| m["purposes"][0]["minors"] = "forbidden".into()),
+            "purposes[0].minors: purpose `necessary` is required (strictly necessary) but forbidden for minors",
+        ),
+        (
+            "bad-date",
+            Box::new(|m| m["policy"]["effective"] = "2026-02-30".into()),
+            "policy.effective: `2026-02-30` is not a date",
+        ),
+        (
+            "notice-after-effective",
+            Box::new(|m| m["policy"]["upcoming"]["notice_from"] = "2027-02-01".into()),
+            "policy.upcoming.notice_from: 2027-02-01 is after the upcoming version takes effect",
+        ),
+        (
+            "pre-ticked",
+            Box::new(|m| m["purposes"][3]["default"] = true.into()),
+            "purposes[3].default: optional purpose `analytics` is on by default",
+        ),
+        (
+            "under-declared",
+            Box::new(|m| m["changelog"][1]["level"] = "cosmetic".into()),
+            "changelog for 2026-11: declared cosmetic, but the comparison finds minor",
+        ),
+        (
+            "bad-consent-mode",
+            Box::new(|m| m["purposes"][4]["consent_mode"][0] = "ads".into()),
+            "purposes[4].consent_mode[0]: `ads` is not a Consent Mode v2 type",
+        ),
+    ];
+    for (name, edit, expected) in cases {
+        let (code, _, stderr) = check(&policy_dir(name, edit));
+        assert_eq!(code, Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("policy-consent: manifest: {expected}"))
+                || stderr.contains(expected),
+            "{name}: `{expected}` not in:\n{stderr}"
+        );
+    }
+    // Not a manifest at all: exit 2 with the JSON error's position.
+    let dir = policy_dir("not-json", |_| {});
+    std::fs::write(dir.join("consent.json"), "{ \"policy\": ").unwrap();
+    let (code, _, stderr) = check(&dir);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("consent.json") && stderr.contains("line 1"),
+        "{stderr}"
+    );
+    let dir = policy_dir("unknown-field", |m| {
+        m["purposes"][0]["colour"] = "blue".into()
+    });
+    let (code, _, stderr) = check(&dir);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("unknown field `colour`"), "{stderr}");
+}
+
+#[test]
+fn init_proposes_a_manifest_that_checks() {
+    let out = run(&["init", "policy/privacy-policy.txt"]);
+    assert!(out.status.success());
+    let proposed: policy_consent::policy::manifest::Manifest =
+        serde_json::from_slice(&out.stdout).unwrap();
+    let cited: Vec<&str> = proposed
+        .purposes
+        .iter()
+        .map(|p| p.sections[0].as_str())
+        .collect();
+    assert_eq!(
+        cited,
+        ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8"]
+    );
+    let policy = policy_consent::policy::parse(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/policy/privacy-policy.txt"
+        ))
+        .unwrap(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(proposed.validate(Some(&policy)), vec![]);
+}

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod cli;
+mod consent;
 mod conservation;
 mod outline;
 mod revisions;

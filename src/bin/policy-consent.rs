@@ -13,6 +13,7 @@ usage:
   policy-consent render FILE [--format html|json|text] [--standalone] [--changed-since OLD]
   policy-consent diff OLD NEW [--format text|json|html] [--manifest MANIFEST] [--all]
   policy-consent check DIR|MANIFEST
+  policy-consent init POLICY > consent.json
 
   render   parse a policy (plain text or Markdown; FILE may be - for stdin) and print it:
              html   an <article> with a table of contents and anchored sections (default)
@@ -26,6 +27,7 @@ usage:
            text lists changed sections only unless --all
   check    validate a manifest (DIR/consent.json) against its policy and, when the
            previous version is in DIR/versions/, the level its changelog declares
+  init     propose a manifest from the policy's list of purposes, for you to edit
 
   --format-in text|markdown   the input format (default: from the extension, else sniffed)
   --lang LANG                 html language and labels (default: guessed from the text)
@@ -72,6 +74,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
         "render" => render_command(&options),
         "diff" => diff_command(&options),
         "check" => check_command(&options),
+        "init" => init_command(&options),
         other => Err(bad(format!("unknown command `{other}`\n{USAGE}"))),
     }
 }
@@ -272,6 +275,22 @@ fn ellipsize(text: &str) -> String {
     let head: String = chars[..30].iter().collect();
     let tail: String = chars[chars.len() - 30..].iter().collect();
     format!("{head} … {tail}")
+}
+
+fn init_command(options: &Options) -> Result<(), Failure> {
+    let [file] = options.files("init", "POLICY")?;
+    let policy = read_policy(file, options.format_in)?;
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (y, m, d) = policy_consent::consent::record::civil_from_days(days);
+    let manifest = policy::manifest::propose(&policy, file, &format!("{y:04}-{m:02}-{d:02}"));
+    if manifest.purposes.is_empty() {
+        eprintln!(
+            "policy-consent: {file}: no list of purposes found (a section on how information is used, with numbered items); add purposes by hand"
+        );
+    }
+    write_stdout(&json(&manifest)?)
 }
 
 fn check_command(options: &Options) -> Result<(), Failure> {

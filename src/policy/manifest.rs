@@ -107,7 +107,8 @@ pub enum AgeGate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MinorsRule {
-    /// A minor may decide themselves.
+    /// Open to minors without a guardian: only for required (strictly necessary) purposes;
+    /// consent-based processing of a minor's data always needs a guardian.
     Allowed,
     /// Needs a guardian's consent.
     #[default]
@@ -465,6 +466,14 @@ impl Manifest {
                     ),
                 );
             }
+            if !purpose.required && purpose.minors == MinorsRule::Allowed {
+                problem(
+                    at("minors"),
+                    format!(
+                        "optional purpose `{id}` cannot be `allowed` for minors: consent-based processing of a minor's data needs a guardian (use `guardian` or `forbidden`)"
+                    ),
+                );
+            }
             if purpose.default && !purpose.required {
                 problem(
                     at("default"),
@@ -509,6 +518,179 @@ impl Manifest {
             }
         }
         problems
+    }
+}
+
+/// A manifest proposed from a policy, for a person to edit: each item of the policy's
+/// purpose-like list (the subsections or list items of the section that says how
+/// information is used) becomes a purpose citing its section, with first guesses for
+/// `required`, `sale_or_share`, `minors` and Consent Mode from its words.
+///
+/// # Examples
+/// ```
+/// let policy = policy_consent::policy::parse(
+///     "Policy\n\nHow we use information\nFor these purposes.\n2.1 Providing the service.\n2.2 Advertising.\n",
+///     None,
+/// ).unwrap();
+/// let manifest = policy_consent::policy::manifest::propose(&policy, "policy.txt", "2026-11-29");
+/// let ids: Vec<&str> = manifest.purposes.iter().map(|p| p.id.as_str()).collect();
+/// assert_eq!(ids, ["providing-the-service", "advertising"]);
+/// assert!(manifest.purposes[0].required && manifest.purposes[1].sale_or_share);
+/// ```
+pub fn propose(policy: &Policy, source: &str, today: &str) -> Manifest {
+    use super::model::{self, Block, Section};
+    const USE_WORDS: &[&str] = &[
+        "use",
+        "uses",
+        "purpose",
+        "purposes",
+        "process",
+        "processing",
+    ];
+    let is_use = |s: &Section| {
+        let h = s.heading.to_lowercase();
+        h.split(|c: char| !c.is_alphanumeric())
+            .any(|w| USE_WORDS.contains(&w))
+            || h.contains("使用")
+            || h.contains("目的")
+    };
+    // The purpose list: of the sections about use, the one with the most items.
+    let items = |s: &Section| -> Vec<(String, String, String)> {
+        let mut found = Vec::new();
+        if !s.sections.is_empty() {
+            for sub in &s.sections {
+                let mut text = sub.heading.clone();
+                model::visit_blocks(&sub.blocks, &mut |t| {
+                    text.push(' ');
+                    text.push_str(t);
+                });
+                found.push((
+                    sub.heading.clone(),
+                    text,
+                    sub.number.clone().unwrap_or_else(|| sub.id.clone()),
+                ));
+            }
+            return found;
+        }
+        for block in &s.blocks {
+            if let Block::List { items, .. } = block {
+                for item in items {
+                    let mut text = String::new();
+                    model::visit_blocks(&item.blocks, &mut |t| text.push_str(t));
+                    let title = text
+                        .split(['.', ':', '。'])
+                        .next()
+                        .unwrap_or(&text)
+                        .trim()
+                        .to_string();
+                    found.push((title, text.clone(), s.id.clone()));
+                }
+            }
+        }
+        found
+    };
+    let candidates = policy
+        .walk()
+        .into_iter()
+        .filter(|s| is_use(s))
+        .map(items)
+        .max_by_key(Vec::len)
+        .unwrap_or_default();
+    let mut purposes: Vec<Purpose> = Vec::new();
+    for (title, description, citation) in candidates {
+        let title = title.trim().trim_end_matches(['.', '。']).to_string();
+        let lower = description.to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        let required = has(&[
+            "services provided",
+            "provide the service",
+            "providing the service",
+            "security",
+            "management software",
+            "necessary",
+            "essential",
+            "安全",
+            "必要",
+        ]);
+        let ads = has(&["advertis", "promotion", "marketing", "广告", "营销"]);
+        let analytics = has(&[
+            "analytic",
+            "optimi",
+            "statistic",
+            "product development",
+            "measure",
+            "统计",
+            "分析",
+        ]);
+        let personal = has(&["personali", "preference", "个性化"]);
+        let mut consent_mode = Vec::new();
+        if required {
+            consent_mode.push("security_storage".to_string());
+        } else if ads {
+            consent_mode
+                .extend(["ad_storage", "ad_user_data", "ad_personalization"].map(String::from));
+        } else if analytics {
+            consent_mode.push("analytics_storage".to_string());
+        } else if personal {
+            consent_mode.push("personalization_storage".to_string());
+        }
+        let mut id = model::slug(&title, 24);
+        if id.is_empty() {
+            id = format!("purpose-{}", purposes.len() + 1);
+        }
+        while purposes.iter().any(|p| p.id == id) {
+            id.push_str("-2");
+        }
+        purposes.push(Purpose {
+            id,
+            title: Localized::One(title),
+            description: Localized::One(description.trim().to_string()),
+            sections: vec![citation],
+            required,
+            default: false,
+            sale_or_share: ads && !required,
+            minors: if required {
+                MinorsRule::Allowed
+            } else if ads {
+                MinorsRule::Forbidden
+            } else {
+                MinorsRule::Guardian
+            },
+            consent_mode,
+            recipients: Vec::new(),
+        });
+    }
+    let file = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let id = model::slug(stem, 64);
+    let version = today.get(..7).unwrap_or(today).to_string();
+    Manifest {
+        schema: SCHEMA,
+        policy: PolicyInfo {
+            id: if id.is_empty() {
+                "policy".to_string()
+            } else {
+                id
+            },
+            version: version.clone(),
+            effective: today.to_string(),
+            source: file.to_string(),
+            locale: policy.language().to_string(),
+            upcoming: None,
+        },
+        minor_age: default_minor_age(),
+        age_gate: AgeGate::Ask,
+        lifetime_days: default_lifetime(),
+        purposes,
+        changelog: vec![ChangelogEntry {
+            version,
+            date: today.to_string(),
+            level: crate::revision::Level::Material,
+            summary: Localized::One("First published version.".into()),
+            sections: Vec::new(),
+            purposes: Vec::new(),
+        }],
+        strings: BTreeMap::new(),
     }
 }
 

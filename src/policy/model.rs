@@ -169,6 +169,33 @@ impl Policy {
         }
     }
 
+    /// The language of the text: `zh`, `ja` or `ko` when those scripts dominate its
+    /// letters, else `en`.
+    pub fn language(&self) -> &'static str {
+        let (mut letters, mut han, mut kana, mut hangul) = (0usize, 0usize, 0usize, 0usize);
+        self.visit_text(&mut |s| {
+            for c in s.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                match c as u32 {
+                    0x3040..=0x30FF => kana += 1,
+                    0xAC00..=0xD7AF => hangul += 1,
+                    0x4E00..=0x9FFF | 0x3400..=0x4DBF => han += 1,
+                    _ => {}
+                }
+            }
+        });
+        let dominant = |n: usize| n * 3 > letters;
+        if kana > 0 && dominant(kana + han) {
+            "ja"
+        } else if dominant(hangul) {
+            "ko"
+        } else if dominant(han) {
+            "zh"
+        } else {
+            "en"
+        }
+    }
+
     /// Every section in document order (depth first).
     pub fn walk(&self) -> Vec<&Section> {
         let mut out = Vec::new();

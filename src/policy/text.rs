@@ -380,6 +380,12 @@ fn split_heading(rest: &str) -> (String, Option<String>) {
             rest[..end].trim_end().to_string(),
             Some(rest[end..].trim_start().to_string()),
         ),
+        // One long sentence on a numbered line is still that section's title.
+        None if !has_inner_sentence_break(rest.trim_end_matches(['.', '。']))
+            && word_count(rest) <= 40 =>
+        {
+            (rest.to_string(), None)
+        }
         None => (String::new(), Some(rest.to_string())),
     }
 }

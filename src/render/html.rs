@@ -114,31 +114,9 @@ pub fn standalone(policy: &Policy, options: &Options, lang: &str) -> String {
     out
 }
 
-/// The language of a policy's text, for `<html lang>`: `zh`, `ja` or `ko` when those
-/// scripts dominate its letters, else `en`.
+/// The language of a policy's text, for `<html lang>` (see [`Policy::language`]).
 pub fn guess_lang(policy: &Policy) -> &'static str {
-    let (mut letters, mut han, mut kana, mut hangul) = (0usize, 0usize, 0usize, 0usize);
-    policy.visit_text(&mut |s| {
-        for c in s.chars().filter(|c| c.is_alphabetic()) {
-            letters += 1;
-            match c as u32 {
-                0x3040..=0x30FF => kana += 1,
-                0xAC00..=0xD7AF => hangul += 1,
-                0x4E00..=0x9FFF | 0x3400..=0x4DBF => han += 1,
-                _ => {}
-            }
-        }
-    });
-    let dominant = |n: usize| n * 3 > letters;
-    if kana > 0 && dominant(kana + han) {
-        "ja"
-    } else if dominant(hangul) {
-        "ko"
-    } else if dominant(han) {
-        "zh"
-    } else {
-        "en"
-    }
+    policy.language()
 }
 
 /// Tags and attributes the renderer may emit; see [`audit`].

@@ -524,7 +524,9 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
         }
         if let Some(&o) = old_by_id.get(v.id.as_str()) {
             let same_heading = model::normalize(&old[o].heading) == model::normalize(&v.heading);
-            if !old_taken[o] && (same_heading || similarity(&old[o], v) >= 0.5) {
+            if !old_taken[o]
+                && (same_heading || similarity(&old[o], v) >= 0.3 || containment(&old[o], v) >= 0.7)
+            {
                 take(o, n, &mut pairs, &mut old_taken, &mut new_taken);
             }
         }
@@ -613,6 +615,20 @@ fn similarity(a: &View, b: &View) -> f64 {
     };
     let common = small.iter().filter(|w| large.contains(*w)).count();
     common as f64 / (wa.len() + wb.len() - common) as f64
+}
+
+/// Share of the smaller section's words found in the other: a section that grew or shrank.
+fn containment(a: &View, b: &View) -> f64 {
+    let (wa, wb) = (a.words(), b.words());
+    let (small, large) = if wa.len() <= wb.len() {
+        (wa, wb)
+    } else {
+        (wb, wa)
+    };
+    if small.is_empty() {
+        return 0.0;
+    }
+    small.iter().filter(|w| large.contains(*w)).count() as f64 / small.len() as f64
 }
 
 /// Pairs that are out of order: those off a heaviest increasing run of new positions when
