@@ -10,6 +10,8 @@ wasm-pack --quiet build --target web --release --out-dir www/pkg --no-pack -- --
 npx --no-install wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
   www/pkg/policy_consent_bg.wasm -o www/pkg/policy_consent_bg.wasm
 cp src/render/policy.css www/pkg/policy.css
+# One stylesheet for the UI and the rendered policy it shows.
+cat src/web/ui.css src/render/policy.css > www/pkg/policy-consent.css
 rm -rf www/policy
 cp -r policy www/policy
 

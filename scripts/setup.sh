@@ -49,9 +49,9 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack --locked || cargo install wasm-pack
 fi
 
-if $browser && [ ! -x /usr/bin/chromium ]; then
-  say "installing Chromium (Debian's package)"
-  apt_install chromium
+if $browser && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  say "installing Chromium and ChromeDriver (Debian's packages)"
+  apt_install chromium chromium-driver
 fi
 
 if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every test: formatting and lints, native unit,
-# property, fixture and CLI tests, the Wasm shell's tests under Node, and the
-# end-to-end tests in Chromium.
+# property, fixture and CLI tests, the Wasm shell's tests under Node and in Chromium,
+# and the end-to-end tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
@@ -19,8 +19,9 @@ cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 step "cargo test"
 cargo test
 
-step "wasm-pack test --node"
+step "wasm-pack test --node (the Wasm API) and --chrome (the browser stores)"
 wasm-pack test --node --no-default-features --test web
+wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --no-default-features --test browser
 
 step "build the Wasm module"
 scripts/build-wasm.sh

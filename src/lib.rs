@@ -9,6 +9,4 @@ pub mod consent;
 pub mod policy;
 pub mod render;
 pub mod revision;
-
-#[cfg(target_arch = "wasm32")]
 pub mod web;

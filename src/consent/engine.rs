@@ -660,6 +660,20 @@ impl Engine {
         Ok(outcome)
     }
 
+    /// Drops grants waiting for the age question (the person closed it without answering).
+    pub fn cancel_pending(&mut self) {
+        self.pending = None;
+    }
+
+    /// The host could not verify the guardian: the unconfirmed attestation is withdrawn so
+    /// the guardian can try again.
+    pub fn guardian_failed(&mut self) {
+        if self.record.guardian.as_ref().is_some_and(|g| g.confirmed.is_none()) {
+            self.record.guardian = None;
+            self.guardian_wanted = true;
+        }
+    }
+
     fn optional(&self) -> impl Iterator<Item = String> + '_ {
         self.manifest
             .purposes

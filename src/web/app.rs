@@ -1,0 +1,667 @@
+//! The running consent UI: holds the engine, turns clicks into engine events, shows what the
+//! engine's prompt says, persists the record, and tells the page (events, gated scripts).
+//!
+//! Everything that can call back into page JavaScript (gated scripts run on insertion,
+//! `change` listeners, the guardian's verify function) runs after the state is released,
+//! so a listener that calls the API never finds it borrowed.
+
+use super::dom::{self, h};
+use super::storage::Chain;
+use super::strings::Strings;
+use super::ui::{self, GuardianStep};
+use super::{gating, signals};
+use crate::consent::record::ConsentRecord;
+use crate::consent::{Act, Config, CurrentPolicy, Engine, Event, Init, Method, Prompt, Signals};
+use crate::policy::manifest::Manifest;
+use crate::revision::Level;
+use js_sys::{Function, Reflect};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{Element, HtmlDialogElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+pub(crate) type Shared = Rc<RefCell<App>>;
+
+/// The host's options, read from the object passed to `PolicyConsent.start`.
+pub(crate) struct Options {
+    pub policy_url: Option<String>,
+    pub policy_text: Option<String>,
+    pub versions_url: Option<String>,
+    pub verify: Option<Function>,
+    pub receipt_endpoint: Option<String>,
+    pub mount: Option<Element>,
+}
+
+pub(crate) struct App {
+    pub engine: Engine,
+    pub strings: Strings,
+    pub store: Chain,
+    pub key: String,
+    pub options: Options,
+    pub root: Element,
+    pub listeners: Vec<(String, Function)>,
+    /// Purposes whose gated scripts have run in this page.
+    pub activated: BTreeSet<String>,
+    pub persisted: bool,
+    pub gpc: bool,
+    pub config: Config,
+    pub policy_state: CurrentPolicy,
+    pub guardian_step: GuardianStep,
+    pub age_error: Option<String>,
+    /// Prompt dialogs the person closed in this page view (shown again next time).
+    pub dismissed: BTreeSet<&'static str>,
+    /// The modal the prompt put up, by hook.
+    pub modal: Option<(&'static str, HtmlDialogElement)>,
+    pub opener: Option<HtmlElement>,
+    pub last_saved: Option<String>,
+    pub channel: Option<web_sys::BroadcastChannel>,
+    pub policy_loaded: bool,
+    _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+/// Milliseconds now.
+pub(crate) fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// The record as JSON, through the browser's own JSON.
+pub(crate) fn encode(record: &ConsentRecord) -> Option<String> {
+    let value = serde::Serialize::serialize(record, &serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
+    js_sys::JSON::stringify(&value).ok()?.as_string()
+}
+
+/// A stored record: size-checked, parsed by the browser, decoded strictly, validated.
+pub(crate) fn decode(raw: &str, manifest: &Manifest, now: i64) -> Result<ConsentRecord, crate::consent::RecordError> {
+    use crate::consent::record::{RecordError, MAX_RECORD_BYTES};
+    if raw.len() > MAX_RECORD_BYTES {
+        return Err(RecordError::TooLarge(raw.len()));
+    }
+    let value = js_sys::JSON::parse(raw).map_err(|_| RecordError::Malformed("not JSON".into()))?;
+    let schema = Reflect::get(&value, &"schema".into()).ok().and_then(|v| v.as_f64());
+    if let Some(schema) = schema.filter(|s| *s > f64::from(crate::consent::record::RECORD_SCHEMA)) {
+        return Err(RecordError::FutureSchema(schema as u32));
+    }
+    let record: ConsentRecord = serde_wasm_bindgen::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
+    record.validate(manifest, now)
+}
+
+impl App {
+    pub(crate) fn new(
+        engine: Engine,
+        strings: Strings,
+        store: Chain,
+        key: String,
+        options: Options,
+        gpc: bool,
+        config: Config,
+        policy_state: CurrentPolicy,
+        stored_raw: Option<String>,
+    ) -> Result<App, JsValue> {
+        let document = dom::document()?;
+        let root = h("div").class("pc-root").attr("data-pc-root", "").attr("lang", strings.locale()).build()?;
+        let mount: Element = match &options.mount {
+            Some(m) => m.clone(),
+            None => document.body().ok_or("no body")?.into(),
+        };
+        mount.append_child(&root)?;
+        Ok(App {
+            engine,
+            strings,
+            store,
+            key,
+            options,
+            root,
+            listeners: Vec::new(),
+            activated: BTreeSet::new(),
+            persisted: true,
+            gpc,
+            config,
+            policy_state,
+            guardian_step: GuardianStep::Form(None),
+            age_error: None,
+            dismissed: BTreeSet::new(),
+            modal: None,
+            opener: None,
+            last_saved: stored_raw,
+            channel: None,
+            policy_loaded: false,
+            _closures: Vec::new(),
+        })
+    }
+
+    /// Stores the record when it changed; tells other tabs.
+    fn save(&mut self) {
+        let Some(json) = encode(self.engine.record()) else {
+            self.persisted = false;
+            return;
+        };
+        if self.last_saved.as_deref() == Some(json.as_str()) {
+            return;
+        }
+        let saved = self.store.set(&self.key, &json);
+        self.persisted = saved.persisted;
+        if saved.persisted {
+            self.last_saved = Some(json.clone());
+        }
+        if let Some(channel) = &self.channel {
+            let _ = channel.post_message(&JsValue::from_str(&json));
+        }
+    }
+
+    /// Shows what the engine's prompt says: banner, bars, the prompt's modal, the settings button.
+    pub(crate) fn render(&mut self) {
+        if let Err(e) = self.try_render() {
+            web_sys::console::warn_2(&"policy-consent: could not render".into(), &e);
+        }
+    }
+
+    fn try_render(&mut self) -> Result<(), JsValue> {
+        let prompt = self.engine.prompt();
+        // The banner and bars are rebuilt; the settings button is always there.
+        for old in dom::find_all(&self.root, "[data-pc=\"banner\"], .pc-bar, .pc-fab") {
+            old.remove();
+        }
+        let manifest = self.engine.manifest();
+        match &prompt {
+            Prompt::Banner { reason } => {
+                let banner = ui::banner(&self.strings, reason, self.gpc, manifest)?;
+                self.root.prepend_with_node_1(&banner)?;
+            }
+            Prompt::ChangeNotice { level: Level::Minor, .. } if !self.dismissed.contains("minor") => {
+                let bar = ui::notice_bar(&self.strings, "minor", self.strings.get("notice.minor.text"))?;
+                self.root.prepend_with_node_1(&bar)?;
+            }
+            Prompt::UpcomingChange { date, .. } if !self.dismissed.contains("upcoming") => {
+                let text = self.strings.get("notice.upcoming.text").replace("{date}", &self.strings.date(date));
+                let bar = ui::notice_bar(&self.strings, "upcoming", &text)?;
+                self.root.prepend_with_node_1(&bar)?;
+            }
+            _ => {}
+        }
+        if !matches!(prompt, Prompt::Banner { .. }) {
+            let button = ui::settings_button(&self.strings)?;
+            self.root.append_child(&button)?;
+        }
+        let wanted: Option<&'static str> = match &prompt {
+            Prompt::AgeGate => Some("age-gate"),
+            Prompt::GuardianNeeded { .. } if !self.dismissed.contains("guardian") => Some("guardian"),
+            Prompt::ChangeNotice { level: Level::Material, .. } if !self.dismissed.contains("change-notice") => Some("change-notice"),
+            _ => None,
+        };
+        let current = self.modal.as_ref().map(|(hook, _)| *hook);
+        let rebuild = wanted.is_some() && (current != wanted || wanted == Some("age-gate") || wanted == Some("guardian"));
+        if current.is_some() && (current != wanted || rebuild) {
+            if let Some((_, dialog)) = self.modal.take() {
+                dialog.close();
+                dialog.remove();
+            }
+        }
+        if let (Some(hook), true) = (wanted, rebuild) {
+            let element = match hook {
+                "age-gate" => ui::age_gate(&self.strings, year_now(), self.age_error.as_deref())?,
+                "guardian" => {
+                    let step = match &prompt {
+                        Prompt::GuardianNeeded { awaiting_verification: true } => GuardianStep::Waiting,
+                        _ => self.guardian_step.clone(),
+                    };
+                    ui::guardian(&self.strings, manifest, self.options.verify.is_some(), &step)?
+                }
+                _ => {
+                    let Prompt::ChangeNotice { purposes, .. } = &prompt else {
+                        return Ok(());
+                    };
+                    let summary = manifest.changelog_entry(&manifest.policy.version).map(|e| e.summary.get(self.strings.locale()).to_string());
+                    ui::material_notice(&self.strings, manifest, summary.as_deref(), purposes)?
+                }
+            };
+            let dialog: HtmlDialogElement = element.dyn_into()?;
+            self.root.append_child(&dialog)?;
+            if !dialog.open() {
+                dialog.show_modal()?;
+            }
+            focus_first(&dialog);
+            self.modal = Some((hook, dialog));
+        }
+        Ok(())
+    }
+
+    /// Opens the settings dialog, built from the current state.
+    pub(crate) fn open_settings(&mut self) -> Result<(), JsValue> {
+        self.remember_opener();
+        if let Some(old) = dom::find(&self.root, "[data-pc=\"settings\"]") {
+            old.remove();
+        }
+        let element = ui::settings(&self.strings, self.engine.manifest(), &self.engine.purposes())?;
+        let dialog: HtmlDialogElement = element.dyn_into()?;
+        self.root.append_child(&dialog)?;
+        dialog.show_modal()?;
+        focus_first(&dialog);
+        Ok(())
+    }
+
+    fn remember_opener(&mut self) {
+        self.opener = dom::document().ok().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    }
+
+    /// Closes a dialog by hook and gives focus back to what opened it.
+    pub(crate) fn close_dialog(&mut self, dialog: &HtmlDialogElement) {
+        let hook = dialog.get_attribute("data-pc").unwrap_or_default();
+        dialog.close();
+        if let Some((current, _)) = &self.modal {
+            if *current == hook.as_str() {
+                let current = *current;
+                self.dismissed.insert(current);
+                self.modal = None;
+                if current == "age-gate" {
+                    // Closing the age question cancels the grants that waited for it.
+                    self.engine.cancel_pending();
+                }
+            }
+        }
+        if hook != "policy" {
+            dialog.remove();
+        }
+        if let Some(opener) = self.opener.take().filter(|o| o.is_connected()) {
+            let _ = opener.focus();
+        } else if let Some(button) = dom::find(&self.root, ".pc-fab").and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
+            let _ = button.focus();
+        }
+    }
+}
+
+fn year_now() -> i64 {
+    js_sys::Date::new_0().get_full_year() as i64
+}
+
+fn focus_first(dialog: &HtmlDialogElement) {
+    let target = dom::find(dialog, "input:not([disabled]), select, button.pc-primary, button");
+    if let Some(el) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// Applies an engine event and then runs its effects.
+pub(crate) fn act(shared: &Shared, event: Event, method: Method) -> Result<(), String> {
+    let result = {
+        let mut app = shared.borrow_mut();
+        let result = app.engine.handle(event, Act { now: now(), method });
+        if let Ok(outcome) = &result {
+            if outcome.changed {
+                app.save();
+            }
+            app.render();
+        }
+        result
+    };
+    match result {
+        Ok(outcome) => {
+            after_change(shared, outcome.changed);
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// What follows a change, with nothing borrowed: gated scripts, the change event, the
+/// receipt, the app bridge.
+pub(crate) fn after_change(shared: &Shared, changed: bool) {
+    let (granted, reload, detail, listeners, receipt, endpoint) = {
+        let mut app = shared.borrow_mut();
+        let granted: BTreeSet<String> = app.engine.manifest().purposes.iter().filter(|p| app.engine.granted(&p.id)).map(|p| p.id.clone()).collect();
+        let reload: Vec<String> = app.activated.iter().filter(|p| !granted.contains(*p)).cloned().collect();
+        let detail = change_detail(&app, &granted, &reload);
+        let listeners: Vec<Function> = app.listeners.iter().filter(|(e, _)| e == "change").map(|(_, f)| f.clone()).collect();
+        let receipt = changed.then(|| serde::Serialize::serialize(&app.engine.receipt(now()), &serde_wasm_bindgen::Serializer::json_compatible()).ok()).flatten();
+        let endpoint = app.options.receipt_endpoint.clone();
+        app.activated.extend(granted.iter().cloned());
+        (granted, reload, detail, listeners, receipt, endpoint)
+    };
+    gating::activate(&granted);
+    let _ = reload;
+    // A material notice just shown: fetch and fill in its word diffs.
+    let unfilled = dom::find(&shared.borrow().root, "[data-pc-changes]:not([data-pc-filled])");
+    if let Some(container) = unfilled {
+        let _ = container.set_attribute("data-pc-filled", "");
+        super::viewer::fill_notice(shared);
+    }
+    if changed {
+        for listener in listeners {
+            let _ = listener.call1(&JsValue::NULL, &detail);
+        }
+        dispatch_window_event("policy-consent:change", &detail);
+        signals::after_change(shared, &detail);
+        if let (Some(receipt), Some(endpoint)) = (receipt, endpoint) {
+            signals::send_receipt(shared, &endpoint, &receipt);
+        }
+    }
+}
+
+fn change_detail(app: &App, granted: &BTreeSet<String>, reload: &[String]) -> JsValue {
+    let detail = js_sys::Object::new();
+    let map = js_sys::Object::new();
+    for p in &app.engine.manifest().purposes {
+        let _ = Reflect::set(&map, &p.id.as_str().into(), &granted.contains(&p.id).into());
+    }
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&detail, &k.into(), v);
+    };
+    set("granted", &map);
+    set("persisted", &app.persisted.into());
+    set("storage", &app.store.kind().into());
+    let reload_array: js_sys::Array = reload.iter().map(|p| JsValue::from_str(p)).collect();
+    set("reloadNeeded", &reload_array);
+    let record = serde::Serialize::serialize(app.engine.record(), &serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL);
+    set("record", &record);
+    let mode = js_sys::Object::new();
+    for (k, v) in app.engine.consent_mode() {
+        let _ = Reflect::set(&mode, &k.as_str().into(), &v.into());
+    }
+    set("consentMode", &mode);
+    detail.into()
+}
+
+pub(crate) fn dispatch_window_event(name: &str, detail: &JsValue) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(detail);
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::CustomEvent::new_with_event_init_dict(name, &init)) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// Wires the DOM: one delegated listener on the root for clicks, submits, searches and
+/// dialog closes; the channel to other tabs.
+pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
+    let root = shared.borrow().root.clone();
+    let mut closures = Vec::new();
+    for kind in ["click", "submit", "input", "close", "cancel"] {
+        let weak = Rc::downgrade(shared);
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            if let Some(shared) = weak.upgrade() {
+                on_event(&shared, &event);
+            }
+        });
+        // `close` and `cancel` do not bubble: listen in the capture phase.
+        root.add_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref(), kind == "close" || kind == "cancel")?;
+        closures.push(closure);
+    }
+    let key = shared.borrow().key.clone();
+    if let Ok(channel) = web_sys::BroadcastChannel::new(&key) {
+        let weak = Rc::downgrade(shared);
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(shared) = weak.upgrade() else {
+                return;
+            };
+            if let Some(json) = event.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) {
+                from_other_tab(&shared, &json);
+            }
+        });
+        channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
+        closures.push(closure);
+        shared.borrow_mut().channel = Some(channel);
+    }
+    // localStorage's own event, for browsers without BroadcastChannel.
+    let weak = Rc::downgrade(shared);
+    let storage_listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let Some(shared) = weak.upgrade() else {
+            return;
+        };
+        if let Some(e) = event.dyn_ref::<web_sys::StorageEvent>() {
+            let ours = e.key().is_some_and(|k| k == shared.borrow().key);
+            if let (true, Some(json)) = (ours, e.new_value()) {
+                from_other_tab(&shared, &json);
+            }
+        }
+    });
+    if let Some(window) = web_sys::window() {
+        window.add_event_listener_with_callback("storage", storage_listener.as_ref().unchecked_ref())?;
+    }
+    closures.push(storage_listener);
+    shared.borrow_mut()._closures = closures;
+    Ok(())
+}
+
+/// A decision made in another tab: the newest record wins in every tab.
+fn from_other_tab(shared: &Shared, json: &str) {
+    let changed = {
+        let mut app = shared.borrow_mut();
+        if app.last_saved.as_deref() == Some(json) {
+            return;
+        }
+        let manifest = app.engine.manifest().clone();
+        let Ok(record) = decode(json, &manifest, now()) else {
+            return;
+        };
+        let current = app.engine.record();
+        // Last decision wins; on a tie the larger encoding, so both tabs pick the same one.
+        let newer = (record.updated, json) > (current.updated, app.last_saved.as_deref().unwrap_or(""));
+        if !newer {
+            return;
+        }
+        let engine = Engine::start(Init {
+            manifest,
+            policy: app.policy_state.clone(),
+            stored: Some(Ok(record)),
+            signals: Signals { gpc: app.gpc },
+            config: app.config.clone(),
+            new_record_id: String::new(),
+            now: now(),
+        });
+        app.engine = engine;
+        app.last_saved = Some(json.to_string());
+        app.persisted = true;
+        if let Some((_, dialog)) = app.modal.take() {
+            dialog.close();
+            dialog.remove();
+        }
+        app.render();
+        true
+    };
+    after_change(shared, changed);
+}
+
+fn on_event(shared: &Shared, event: &web_sys::Event) {
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    match event.type_().as_str() {
+        "click" => {
+            if let Some(button) = target.closest("[data-pc-action]").ok().flatten() {
+                let action = button.get_attribute("data-pc-action").unwrap_or_default();
+                // Submit buttons are handled by the form's submit event.
+                if action != "age-submit" && action != "guardian-submit" {
+                    event.prevent_default();
+                    on_action(shared, &action, &button);
+                }
+            }
+        }
+        "submit" => {
+            event.prevent_default();
+            match target.get_attribute("data-pc-form").as_deref() {
+                Some("age") => submit_age(shared, &target),
+                Some("guardian") => submit_guardian(shared, &target),
+                _ => {}
+            }
+        }
+        "input" => {
+            if target.get_attribute("data-pc-field").as_deref() == Some("policy-search") {
+                if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+                    super::viewer::filter(&shared.borrow().root, &input.value());
+                }
+            }
+        }
+        "close" | "cancel" => {
+            if let Some(dialog) = target.dyn_ref::<HtmlDialogElement>() {
+                if event.type_() == "cancel" {
+                    event.prevent_default();
+                }
+                let dialog = dialog.clone();
+                let closed_by_us = !dialog.is_connected();
+                if !closed_by_us && (event.type_() == "cancel" || !dialog.open()) {
+                    shared.borrow_mut().close_dialog(&dialog);
+                    let prompt_changed = true;
+                    if prompt_changed {
+                        shared.borrow_mut().render();
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn dialog_of(element: &Element) -> Option<HtmlDialogElement> {
+    element.closest("dialog").ok().flatten().and_then(|d| d.dyn_into().ok())
+}
+
+fn on_action(shared: &Shared, action: &str, button: &Element) {
+    let in_settings = button.closest("[data-pc=\"settings\"]").ok().flatten().is_some();
+    let method = if in_settings { Method::Settings } else { Method::Banner };
+    let result = match action {
+        "accept-all" => act(shared, Event::AcceptAll, method),
+        "reject-all" => act(shared, Event::RejectAll, method),
+        "settings" | "open-settings" => shared.borrow_mut().open_settings().map_err(|e| format!("{e:?}")),
+        "save" => {
+            let granted = checked_purposes(button);
+            let result = act(shared, Event::Save { granted }, Method::Settings);
+            if let Some(dialog) = dialog_of(button) {
+                shared.borrow_mut().close_dialog(&dialog);
+            }
+            result
+        }
+        "close" => {
+            if let Some(dialog) = dialog_of(button) {
+                shared.borrow_mut().close_dialog(&dialog);
+                shared.borrow_mut().render();
+            }
+            Ok(())
+        }
+        "policy" => {
+            let section = button.get_attribute("data-pc-section");
+            super::viewer::open(shared, section);
+            Ok(())
+        }
+        "guardian-later" => {
+            if let Some(dialog) = dialog_of(button) {
+                shared.borrow_mut().close_dialog(&dialog);
+                shared.borrow_mut().render();
+            }
+            Ok(())
+        }
+        "acknowledge" => acknowledge(shared, button),
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        web_sys::console::warn_1(&format!("policy-consent: {e}").into());
+    }
+}
+
+fn checked_purposes(within: &Element) -> Vec<String> {
+    let scope = within.closest("dialog").ok().flatten().unwrap_or_else(|| within.clone());
+    dom::find_all(&scope, "input[data-pc-purpose]")
+        .into_iter()
+        .filter_map(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .filter(|i| i.checked() && !i.disabled())
+        .filter_map(|i| i.get_attribute("data-pc-purpose"))
+        .collect()
+}
+
+fn acknowledge(shared: &Shared, button: &Element) -> Result<(), String> {
+    let prompt = shared.borrow().engine.prompt();
+    match prompt {
+        Prompt::UpcomingChange { .. } => act(shared, Event::AcknowledgeUpcoming, Method::Notice),
+        Prompt::ChangeNotice { level: Level::Material, .. } => {
+            let granted = checked_purposes(button);
+            if !granted.is_empty() {
+                act(shared, Event::Grant { purposes: granted }, Method::Notice)?;
+            }
+            act(shared, Event::AcknowledgeNotice, Method::Notice)
+        }
+        _ => act(shared, Event::AcknowledgeNotice, Method::Notice),
+    }
+}
+
+fn field_value(form: &Element, name: &str) -> String {
+    let Some(field) = dom::find(form, &format!("[data-pc-field=\"{name}\"]")) else {
+        return String::new();
+    };
+    if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
+        if input.type_() == "checkbox" {
+            return if input.checked() { "on".into() } else { String::new() };
+        }
+        return input.value();
+    }
+    field.dyn_ref::<HtmlSelectElement>().map(HtmlSelectElement::value).unwrap_or_default()
+}
+
+fn submit_age(shared: &Shared, form: &Element) {
+    let year = field_value(form, "birth-year").trim().parse::<i32>();
+    let month = field_value(form, "birth-month").trim().parse::<u32>();
+    let error = match (year, month) {
+        (Ok(birth_year), Ok(birth_month)) => act(shared, Event::DeclareAge { birth_year, birth_month }, Method::Banner).err(),
+        _ => Some(shared.borrow().strings.get("age.invalid").to_string()),
+    };
+    let mut app = shared.borrow_mut();
+    app.age_error = error;
+    if app.age_error.is_some() {
+        // Rebuild the age gate with the message.
+        if let Some((_, dialog)) = app.modal.take() {
+            dialog.close();
+            dialog.remove();
+        }
+        app.render();
+    }
+}
+
+fn submit_guardian(shared: &Shared, form: &Element) {
+    let name = field_value(form, "guardian-name");
+    let relationship = field_value(form, "guardian-relationship");
+    let attest = field_value(form, "guardian-attest") == "on";
+    let contact = field_value(form, "guardian-contact");
+    let verify = shared.borrow().options.verify.clone();
+    let started = act(shared, Event::GuardianStart { name, relationship, attest }, Method::Banner);
+    if let Err(e) = started {
+        let mut app = shared.borrow_mut();
+        app.guardian_step = GuardianStep::Form(Some(e));
+        if let Some((_, dialog)) = app.modal.take() {
+            dialog.close();
+            dialog.remove();
+        }
+        app.render();
+        return;
+    }
+    let Some(verify) = verify else {
+        return;
+    };
+    let shared = shared.clone();
+    spawn_local(async move {
+        let result = match verify.call1(&JsValue::NULL, &JsValue::from_str(&contact)) {
+            Ok(value) => match value.dyn_into::<js_sys::Promise>() {
+                Ok(promise) => JsFuture::from(promise).await,
+                Err(value) => Ok(value),
+            },
+            Err(e) => Err(e),
+        };
+        let token = result.ok().filter(|t| !t.is_falsy());
+        match token {
+            Some(token) => {
+                let token = token.as_string().or_else(|| js_sys::JSON::stringify(&token).ok().and_then(|s| s.as_string()));
+                let _ = act(&shared, Event::GuardianConfirm { method: "host-verified".into(), token }, Method::Banner);
+            }
+            None => {
+                let mut app = shared.borrow_mut();
+                let failed = app.strings.get("guardian.failed").to_string();
+                app.guardian_step = GuardianStep::Form(Some(failed));
+                // Back to the form: the attestation stays, unconfirmed.
+                if let Some((_, dialog)) = app.modal.take() {
+                    dialog.close();
+                    dialog.remove();
+                }
+                app.engine.guardian_failed();
+                app.render();
+            }
+        }
+    });
+}

@@ -1,0 +1,114 @@
+//! Browser stores: localStorage and cookies (every call guarded: in some browsers and
+//! webviews touching them throws), and the native store whose record lives in the app.
+
+use super::storage::Store;
+use wasm_bindgen::{JsCast, JsValue};
+
+fn message(error: JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.name()) + ": " + &String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// `window.localStorage`.
+pub struct LocalStore;
+
+impl LocalStore {
+    fn storage() -> Result<web_sys::Storage, String> {
+        let window = web_sys::window().ok_or("no window")?;
+        window.local_storage().map_err(message)?.ok_or_else(|| "localStorage is unavailable".to_string())
+    }
+
+    /// Whether localStorage can be written and read back now.
+    pub fn works() -> bool {
+        let probe = "policy-consent:probe";
+        Self::storage()
+            .and_then(|s| {
+                s.set_item(probe, "1").map_err(message)?;
+                let ok = s.get_item(probe).map_err(message)?.as_deref() == Some("1");
+                s.remove_item(probe).map_err(message)?;
+                Ok(ok)
+            })
+            .unwrap_or(false)
+    }
+}
+
+impl Store for LocalStore {
+    fn kind(&self) -> &'static str {
+        "local"
+    }
+    fn get(&self, key: &str) -> Result<Option<String>, String> {
+        Self::storage()?.get_item(key).map_err(message)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), String> {
+        Self::storage()?.set_item(key, value).map_err(message)
+    }
+    fn remove(&self, key: &str) -> Result<(), String> {
+        Self::storage()?.remove_item(key).map_err(message)
+    }
+}
+
+/// A first-party cookie (SameSite=Lax, Secure on https), 400 days, for when localStorage
+/// is unavailable.
+pub struct CookieStore;
+
+/// Browsers keep cookies up to about 4 KB, name included.
+const MAX_COOKIE: usize = 3900;
+
+impl CookieStore {
+    fn document() -> Result<web_sys::HtmlDocument, String> {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .ok_or_else(|| "no document".to_string())
+    }
+
+    fn name(key: &str) -> String {
+        String::from(js_sys::encode_uri_component(key))
+    }
+
+    fn write(key: &str, value: &str, max_age: i64) -> Result<(), String> {
+        let secure = web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:");
+        let cookie = format!(
+            "{}={}; Max-Age={max_age}; Path=/; SameSite=Lax{}",
+            Self::name(key),
+            String::from(js_sys::encode_uri_component(value)),
+            if secure { "; Secure" } else { "" }
+        );
+        if cookie.len() > MAX_COOKIE {
+            return Err(format!("too large for a cookie ({} bytes)", cookie.len()));
+        }
+        Self::document()?.set_cookie(&cookie).map_err(message)
+    }
+}
+
+impl Store for CookieStore {
+    fn kind(&self) -> &'static str {
+        "cookie"
+    }
+    fn get(&self, key: &str) -> Result<Option<String>, String> {
+        let cookies = Self::document()?.cookie().map_err(message)?;
+        let name = Self::name(key);
+        for pair in cookies.split("; ") {
+            if let Some(value) = pair.strip_prefix(&name).and_then(|rest| rest.strip_prefix('=')) {
+                return js_sys::decode_uri_component(value)
+                    .map(|v| Some(String::from(v)))
+                    .map_err(message);
+            }
+        }
+        Ok(None)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), String> {
+        Self::write(key, value, 400 * 86_400)?;
+        // Cookies can be disabled without an error: read back to know.
+        match self.get(key)? {
+            Some(stored) if stored == value => Ok(()),
+            _ => Err("cookies are disabled".into()),
+        }
+    }
+    fn remove(&self, key: &str) -> Result<(), String> {
+        Self::write(key, "", 0)
+    }
+}

@@ -1,0 +1,105 @@
+//! A small element builder over `createElement`, `setAttribute` and text nodes: the only way
+//! the web shell makes markup, so no string ever becomes HTML.
+
+use crate::render::Node as Tree;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Node};
+
+/// The page's document.
+pub fn document() -> Result<Document, JsValue> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))
+}
+
+/// An element being built; the first failure is kept and returned by [`H::build`].
+pub struct H(Result<Element, JsValue>);
+
+/// Starts an element.
+pub fn h(tag: &str) -> H {
+    H(document().and_then(|d| d.create_element(tag)))
+}
+
+impl H {
+    /// Sets an attribute.
+    pub fn attr(self, name: &str, value: &str) -> H {
+        H(self.0.and_then(|e| e.set_attribute(name, value).map(|()| e)))
+    }
+
+    /// Sets a boolean attribute when `on`.
+    pub fn flag(self, name: &str, on: bool) -> H {
+        if on { self.attr(name, "") } else { self }
+    }
+
+    /// Sets the class attribute.
+    pub fn class(self, class: &str) -> H {
+        self.attr("class", class)
+    }
+
+    /// Appends text.
+    pub fn text(self, text: &str) -> H {
+        H(self.0.and_then(|e| {
+            let node = document()?.create_text_node(text);
+            e.append_child(&node).map(|_| e)
+        }))
+    }
+
+    /// Appends a child.
+    pub fn child(self, child: Result<Element, JsValue>) -> H {
+        H(self.0.and_then(|e| {
+            let child = child?;
+            e.append_child(&child)?;
+            Ok(e)
+        }))
+    }
+
+    /// Appends children.
+    pub fn children(self, children: impl IntoIterator<Item = Result<Element, JsValue>>) -> H {
+        children.into_iter().fold(self, H::child)
+    }
+
+    /// The element.
+    pub fn build(self) -> Result<Element, JsValue> {
+        self.0
+    }
+}
+
+/// Builds DOM nodes for a rendered tree. Element and attribute names come from the renderer
+/// only; text goes in as text nodes.
+pub fn from_tree(document: &Document, node: &Tree) -> Result<Node, JsValue> {
+    match node {
+        Tree::Text(text) => Ok(document.create_text_node(text).into()),
+        Tree::Element { tag, attrs, children } => {
+            let element = document.create_element(tag)?;
+            for (name, value) in attrs {
+                element.set_attribute(name, value)?;
+            }
+            for child in children {
+                element.append_child(&from_tree(document, child)?)?;
+            }
+            Ok(element.into())
+        }
+    }
+}
+
+/// The element matching `selector` under `root`, if any.
+pub fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).ok().flatten()
+}
+
+/// Every element matching `selector` under `root`.
+pub fn find_all(root: &Element, selector: &str) -> Vec<Element> {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// Removes all children.
+pub fn clear(element: &Element) {
+    while let Some(child) = element.first_child() {
+        let _ = element.remove_child(&child);
+    }
+}

@@ -1,0 +1,276 @@
+// The consent UI in Chromium, on the demo site (www/index.html): banner, gated scripts,
+// settings, age gate and guardian, revisions, storage failures, two tabs.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, newPage } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(async () => env?.close());
+
+const $ = (hook) => `[data-pc="${hook}"]`;
+const action = (name) => `[data-pc-action="${name}"]`;
+
+/** A fresh visitor (own storage) on `path`, with optional scripts run before the page's. */
+async function visit(path = "/", { init = [], context } = {}) {
+  context ??= await env.browser.newContext();
+  const page = await newPage(context);
+  for (const script of init) await page.addInitScript(script);
+  await page.goto(env.url + path);
+  await page.waitForFunction(() => window.policyConsent);
+  return { page, context };
+}
+
+async function declareAge(page, year, month) {
+  await page.waitForSelector($("age-gate"));
+  await page.fill('[data-pc-field="birth-year"]', String(year));
+  await page.selectOption('[data-pc-field="birth-month"]', String(month));
+  await page.click(action("age-submit"));
+}
+
+const analyticsRan = (page) => page.evaluate(() => window.__analyticsRuns ?? 0);
+const embedLoaded = (page) => page.evaluate(() => document.querySelector("iframe[data-consent]").getAttribute("src"));
+
+test("first visit: the banner shows, nothing gated runs; accept all (an adult) runs them; a reload keeps it", async () => {
+  const { page, context } = await visit();
+  await page.waitForSelector($("banner"));
+  const buttons = await page.$$eval(`${$("banner")} .pc-actions button`, (bs) =>
+    bs.map((b) => ({ text: b.textContent, w: Math.round(b.getBoundingClientRect().width), h: Math.round(b.getBoundingClientRect().height), weight: getComputedStyle(b).fontWeight })),
+  );
+  assert.deepEqual(buttons.map((b) => b.text), ["Accept all", "Reject all", "Choose"]);
+  assert.equal(new Set(buttons.map((b) => `${b.w}x${b.h}/${b.weight}`)).size, 1, `buttons differ: ${JSON.stringify(buttons)}`);
+  assert.equal(await analyticsRan(page), 0);
+  assert.equal(await embedLoaded(page), null);
+  // Not a cookie wall: the page stays usable.
+  assert.equal(await page.evaluate(() => document.querySelector("dialog[open]")), null);
+
+  await page.click(action("accept-all"));
+  assert.equal(await analyticsRan(page), 0, "nothing runs before the age is known");
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  assert.equal(await embedLoaded(page), "demo/embed.html");
+  assert.equal(await page.locator($("banner")).count(), 0);
+  const record = await page.evaluate(() => window.policyConsent.record());
+  assert.equal(record.purposes.analytics.state, "granted");
+  assert.equal(record.purposes.analytics.method, "banner");
+  assert.equal(record.policy.version, "2026-11");
+
+  await page.reload();
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), true);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("reject all: nothing optional runs; then settings grant one purpose and only its content loads", async () => {
+  const { page, context } = await visit();
+  await page.waitForSelector($("banner"));
+  await page.click(action("reject-all"));
+  assert.equal(await page.locator($("age-gate")).count(), 0, "rejecting needs no age");
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.equal(await analyticsRan(page), 0);
+  await page.click(action("open-settings"));
+  await page.waitForSelector(`${$("settings")}[open]`);
+  // Required purposes are on and locked, with the reason; optional ones start off.
+  assert.equal(await page.isChecked('input[data-pc-purpose="necessary"]'), true);
+  assert.equal(await page.isDisabled('input[data-pc-purpose="necessary"]'), true);
+  assert.equal(await page.locator('[data-pc-purpose-row="necessary"] [data-pc-lock="required"]').count(), 1);
+  assert.equal(await page.isChecked('input[data-pc-purpose="analytics"]'), false);
+  await page.check('input[data-pc-purpose="personalization"]');
+  await page.click(action("save"));
+  await declareAge(page, 1985, 1);
+  await page.waitForFunction(() => document.querySelector("iframe[data-consent]").getAttribute("src"));
+  assert.equal(await analyticsRan(page), 0, "analytics stays off");
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.personalization.method), "settings");
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("withdrawal is as easy as granting and says a reload is needed for scripts that ran", async () => {
+  const { page, context } = await visit();
+  await page.click(action("accept-all"));
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  const detail = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.policyConsent.on("change", (d) => resolve({ granted: d.granted.analytics, reload: d.reloadNeeded, persisted: d.persisted }));
+        window.policyConsent.withdraw(["analytics"]);
+      }),
+  );
+  assert.deepEqual(detail, { granted: false, reload: ["analytics"], persisted: true });
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), false);
+  await context.close();
+});
+
+test("a 15-year-old: choices locked; a verified guardian grants what minors may have; forbidden stays locked", async () => {
+  const verify = () => {
+    window.policyConsentOptions = { guardian: { verify: async (contact) => (contact.includes("@") ? `verified:${contact}` : Promise.reject(new Error("no"))) } };
+  };
+  const { page, context } = await visit("/", { init: [verify] });
+  await page.click(action("accept-all"));
+  const year = new Date().getFullYear() - 15;
+  await declareAge(page, year, 1);
+  await page.waitForSelector(`${$("guardian")}[open]`);
+  assert.equal(await analyticsRan(page), 0);
+  assert.match(await page.locator(`${$("guardian")} [data-pc-lock="forbidden"]`).textContent(), /Personalised advertising/);
+  // A failed verification keeps everything off and says so.
+  await page.fill('[data-pc-field="guardian-name"]', "Ana Li");
+  await page.check('[data-pc-field="guardian-attest"]');
+  await page.fill('[data-pc-field="guardian-contact"]', "not-an-address");
+  await page.click(action("guardian-submit"));
+  await page.waitForSelector(`${$("guardian")} .pc-error`);
+  assert.equal(await analyticsRan(page), 0);
+  await page.fill('[data-pc-field="guardian-name"]', "Ana Li");
+  await page.check('[data-pc-field="guardian-attest"]');
+  await page.fill('[data-pc-field="guardian-contact"]', "ana@example.com");
+  await page.click(action("guardian-submit"));
+  await page.waitForSelector($("banner"));
+  // The guardian chooses in the settings: forbidden purposes are locked with the reason.
+  await page.click(action("settings"));
+  await page.waitForSelector(`${$("settings")}[open]`);
+  assert.equal(await page.isDisabled('input[data-pc-purpose="ads"]'), true);
+  assert.equal(await page.locator('[data-pc-purpose-row="ads"] [data-pc-lock="forbidden"]').count(), 1);
+  assert.equal(await page.isDisabled('input[data-pc-purpose="analytics"]'), false);
+  await page.check('input[data-pc-purpose="analytics"]');
+  await page.click(action("save"));
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  const record = await page.evaluate(() => window.policyConsent.record());
+  assert.equal(record.purposes.analytics.by, "guardian");
+  assert.equal(record.guardian.token, "verified:ana@example.com");
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("ads")), false);
+  // The minor alone, on the next visit, cannot grant more: locked until a guardian acts.
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), true);
+  await page.click(action("open-settings"));
+  assert.equal(await page.isDisabled('input[data-pc-purpose="surveys"]'), true);
+  assert.equal(await page.locator('[data-pc-purpose-row="surveys"] [data-pc-lock="guardian"]').count(), 1);
+  assert.deepEqual(page.problems.filter((p) => !p.includes("no")), []);
+  await context.close();
+});
+
+test("a material revision: a prominent notice first, the affected purpose suspended, the others kept", async () => {
+  const { page, context } = await visit();
+  await page.click(action("accept-all"));
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  await page.goto(env.url + "/?revision=2027-01");
+  await page.waitForFunction(() => window.policyConsent);
+  const notice = page.locator(`${$("change-notice")}[data-pc-level="material"]`);
+  await notice.waitFor();
+  assert.equal(await notice.evaluate((d) => d.open && d.matches(":modal")), true, "a modal, before anything else");
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.match(await notice.textContent(), /advertising partners/);
+  assert.deepEqual(await notice.locator("input[data-pc-purpose]").evaluateAll((inputs) => inputs.map((i) => [i.dataset.pcPurpose, i.checked])), [["ads", false]]);
+  // The changed section with its inserted words, from the published old version.
+  await notice.locator(".pc-change ins").first().waitFor();
+  assert.match(await notice.locator(".pc-change ins").first().textContent(), /advertising partners/);
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("ads")), false, "suspended");
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), true, "kept");
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.ads.state), "suspended");
+  await page.click(`${$("change-notice")} ${action("acknowledge")}`);
+  assert.equal(await page.locator($("change-notice")).count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("ads")), false, "not re-affirmed");
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  assert.equal(await page.locator($("change-notice")).count(), 0, "acknowledged for good");
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("a cosmetic revision shows nothing and keeps every choice", async () => {
+  const { page, context } = await visit();
+  await page.click(action("accept-all"));
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  await page.route("**/policy/consent.json", async (route) => {
+    const manifest = await (await route.fetch()).json();
+    manifest.policy.version = "2026-12";
+    manifest.changelog.push({ version: "2026-12", date: "2026-12-01", level: "cosmetic", summary: "Typo fixes." });
+    await route.fulfill({ json: manifest });
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  assert.equal(await page.locator(`${$("change-notice")}, ${$("banner")}`).count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().policy.version), "2026-12");
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("ads")), true);
+  await context.close();
+});
+
+test("localStorage throwing: it still works (cookie), and survives a reload", async () => {
+  const broken = () => {
+    for (const name of ["getItem", "setItem", "removeItem"]) {
+      Storage.prototype[name] = () => {
+        throw new DOMException("The operation is insecure.", "SecurityError");
+      };
+    }
+  };
+  const { page, context } = await visit("/", { init: [broken] });
+  await page.waitForSelector($("banner"));
+  assert.equal(await page.evaluate(() => window.policyConsent.storage()), "cookie");
+  await page.click(action("reject-all"));
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.analytics.state), "denied");
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("a corrupt stored record: the banner again, the raw value kept aside, no console error", async () => {
+  const context = await env.browser.newContext();
+  const page = await newPage(context);
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem("seeded")) {
+      localStorage.setItem("policy-consent:sample-privacy", '{"schema":1,"id":"x","purposes":{"analytics":{"state":"granted"');
+      sessionStorage.setItem("seeded", "1");
+    }
+  });
+  await page.goto(env.url + "/");
+  await page.waitForFunction(() => window.policyConsent);
+  await page.waitForSelector($("banner"));
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), false);
+  assert.equal(await analyticsRan(page), 0);
+  assert.match((await page.evaluate(() => window.policyConsent.warnings()))[0], /malformed/);
+  assert.match(await page.evaluate(() => localStorage.getItem("policy-consent:sample-privacy:backup")), /"state":"granted"/);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("two tabs: a decision in one applies in the other at once", async () => {
+  const context = await env.browser.newContext();
+  const { page: first } = await visit("/", { context });
+  const { page: second } = await visit("/", { context });
+  await first.click(action("accept-all"));
+  await declareAge(first, 1990, 4);
+  await first.waitForFunction(() => window.__analyticsRuns === 1);
+  await second.waitForFunction(() => window.policyConsent.granted("analytics"));
+  await second.waitForFunction(() => window.__analyticsRuns === 1);
+  assert.equal(await second.locator($("banner")).count(), 0);
+  await second.evaluate(() => window.policyConsent.withdraw(["ads"]));
+  await first.waitForFunction(() => !window.policyConsent.granted("ads"));
+  await context.close();
+});
+
+test("the policy viewer: rendered sections, search, a cited section opened from settings", async () => {
+  const { page, context } = await visit();
+  await page.click(action("settings"));
+  await page.click('[data-pc-purpose-row="ads"] [data-pc-action="policy"]');
+  const viewer = page.locator(`${$("policy")}[open]`);
+  await viewer.locator("#s-2-5").waitFor();
+  await page.waitForFunction(() => document.activeElement?.closest("#s-2-5"));
+  assert.equal(await viewer.locator("section.pc-section").count(), 25);
+  await page.fill('[data-pc-field="policy-search"]', "Minors");
+  assert.equal(await viewer.locator("section.pc-section:not([hidden])").count(), 1);
+  assert.equal(await viewer.locator("section.pc-section:not([hidden]) h2").textContent(), "Protection of Minors");
+  await page.fill('[data-pc-field="policy-search"]', "zzz no such words");
+  assert.equal(await viewer.locator("[data-pc-empty]:not([hidden])").count(), 1);
+  // Escape first clears the search field (the browser's own behaviour), then closes.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator(`${$("policy")}[open]`).count(), 0);
+  await context.close();
+});
