@@ -13,7 +13,10 @@ fn local_storage_round_trip() {
     assert!(LocalStore::works());
     let store = LocalStore;
     store.set("policy-consent:test", "{\"a\":1}").unwrap();
-    assert_eq!(store.get("policy-consent:test").unwrap().as_deref(), Some("{\"a\":1}"));
+    assert_eq!(
+        store.get("policy-consent:test").unwrap().as_deref(),
+        Some("{\"a\":1}")
+    );
     store.remove("policy-consent:test").unwrap();
     assert_eq!(store.get("policy-consent:test").unwrap(), None);
 }
@@ -23,7 +26,10 @@ fn cookie_round_trip_with_characters_that_need_encoding() {
     let store = CookieStore;
     let value = "{\"x\":\"a; b=c, 中文\"}";
     store.set("policy-consent:cookie-test", value).unwrap();
-    assert_eq!(store.get("policy-consent:cookie-test").unwrap().as_deref(), Some(value));
+    assert_eq!(
+        store.get("policy-consent:cookie-test").unwrap().as_deref(),
+        Some(value)
+    );
     store.remove("policy-consent:cookie-test").unwrap();
     assert_eq!(store.get("policy-consent:cookie-test").unwrap(), None);
 }
@@ -32,18 +38,30 @@ fn cookie_round_trip_with_characters_that_need_encoding() {
 fn an_oversized_cookie_is_refused_not_truncated() {
     let store = CookieStore;
     let big = "x".repeat(5000);
-    assert!(store.set("policy-consent:big", &big).unwrap_err().contains("too large"));
+    assert!(
+        store
+            .set("policy-consent:big", &big)
+            .unwrap_err()
+            .contains("too large")
+    );
     assert_eq!(store.get("policy-consent:big").unwrap(), None);
 }
 
 #[wasm_bindgen_test]
 fn the_chain_falls_back_to_cookies_then_memory() {
     // A cookie that cannot hold the value falls through to memory, and says so.
-    let chain = Chain::new(vec![Box::new(CookieStore), Box::new(MemoryStore::default())]);
+    let chain = Chain::new(vec![
+        Box::new(CookieStore),
+        Box::new(MemoryStore::default()),
+    ]);
     let saved = chain.set("policy-consent:chain", &"y".repeat(5000));
     assert_eq!((saved.kind, saved.persisted), ("memory", false));
     assert!(saved.failures[0].starts_with("cookie: too large"));
-    let saved = Chain::new(vec![Box::new(CookieStore), Box::new(MemoryStore::default())]).set("policy-consent:chain", "small");
+    let saved = Chain::new(vec![
+        Box::new(CookieStore),
+        Box::new(MemoryStore::default()),
+    ])
+    .set("policy-consent:chain", "small");
     assert_eq!((saved.kind, saved.persisted), ("cookie", true));
     CookieStore.remove("policy-consent:chain").unwrap();
 }

@@ -668,7 +668,12 @@ impl Engine {
     /// The host could not verify the guardian: the unconfirmed attestation is withdrawn so
     /// the guardian can try again.
     pub fn guardian_failed(&mut self) {
-        if self.record.guardian.as_ref().is_some_and(|g| g.confirmed.is_none()) {
+        if self
+            .record
+            .guardian
+            .as_ref()
+            .is_some_and(|g| g.confirmed.is_none())
+        {
             self.record.guardian = None;
             self.guardian_wanted = true;
         }

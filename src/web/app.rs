@@ -18,9 +18,9 @@ use js_sys::{Function, Reflect};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Element, HtmlDialogElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 pub(crate) type Shared = Rc<RefCell<App>>;
@@ -33,6 +33,20 @@ pub(crate) struct Options {
     pub verify: Option<Function>,
     pub receipt_endpoint: Option<String>,
     pub mount: Option<Element>,
+}
+
+/// What a running UI is made from.
+pub(crate) struct Parts {
+    pub engine: Engine,
+    pub strings: Strings,
+    pub store: Chain,
+    pub key: String,
+    pub options: Options,
+    pub gpc: bool,
+    pub config: Config,
+    pub policy_state: CurrentPolicy,
+    /// The stored value as read, so an unchanged record is not written again.
+    pub stored_raw: Option<String>,
 }
 
 pub(crate) struct App {
@@ -69,39 +83,53 @@ pub(crate) fn now() -> i64 {
 
 /// The record as JSON, through the browser's own JSON.
 pub(crate) fn encode(record: &ConsentRecord) -> Option<String> {
-    let value = serde::Serialize::serialize(record, &serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
+    let value =
+        serde::Serialize::serialize(record, &serde_wasm_bindgen::Serializer::json_compatible())
+            .ok()?;
     js_sys::JSON::stringify(&value).ok()?.as_string()
 }
 
 /// A stored record: size-checked, parsed by the browser, decoded strictly, validated.
-pub(crate) fn decode(raw: &str, manifest: &Manifest, now: i64) -> Result<ConsentRecord, crate::consent::RecordError> {
-    use crate::consent::record::{RecordError, MAX_RECORD_BYTES};
+pub(crate) fn decode(
+    raw: &str,
+    manifest: &Manifest,
+    now: i64,
+) -> Result<ConsentRecord, crate::consent::RecordError> {
+    use crate::consent::record::{MAX_RECORD_BYTES, RecordError};
     if raw.len() > MAX_RECORD_BYTES {
         return Err(RecordError::TooLarge(raw.len()));
     }
     let value = js_sys::JSON::parse(raw).map_err(|_| RecordError::Malformed("not JSON".into()))?;
-    let schema = Reflect::get(&value, &"schema".into()).ok().and_then(|v| v.as_f64());
+    let schema = Reflect::get(&value, &"schema".into())
+        .ok()
+        .and_then(|v| v.as_f64());
     if let Some(schema) = schema.filter(|s| *s > f64::from(crate::consent::record::RECORD_SCHEMA)) {
         return Err(RecordError::FutureSchema(schema as u32));
     }
-    let record: ConsentRecord = serde_wasm_bindgen::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
+    let record: ConsentRecord =
+        serde_wasm_bindgen::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
     record.validate(manifest, now)
 }
 
 impl App {
-    pub(crate) fn new(
-        engine: Engine,
-        strings: Strings,
-        store: Chain,
-        key: String,
-        options: Options,
-        gpc: bool,
-        config: Config,
-        policy_state: CurrentPolicy,
-        stored_raw: Option<String>,
-    ) -> Result<App, JsValue> {
+    pub(crate) fn new(parts: Parts) -> Result<App, JsValue> {
+        let Parts {
+            engine,
+            strings,
+            store,
+            key,
+            options,
+            gpc,
+            config,
+            policy_state,
+            stored_raw,
+        } = parts;
         let document = dom::document()?;
-        let root = h("div").class("pc-root").attr("data-pc-root", "").attr("lang", strings.locale()).build()?;
+        let root = h("div")
+            .class("pc-root")
+            .attr("data-pc-root", "")
+            .attr("lang", strings.locale())
+            .build()?;
         let mount: Element = match &options.mount {
             Some(m) => m.clone(),
             None => document.body().ok_or("no body")?.into(),
@@ -170,12 +198,22 @@ impl App {
                 let banner = ui::banner(&self.strings, reason, self.gpc, manifest)?;
                 self.root.prepend_with_node_1(&banner)?;
             }
-            Prompt::ChangeNotice { level: Level::Minor, .. } if !self.dismissed.contains("minor") => {
-                let bar = ui::notice_bar(&self.strings, "minor", self.strings.get("notice.minor.text"))?;
+            Prompt::ChangeNotice {
+                level: Level::Minor,
+                ..
+            } if !self.dismissed.contains("minor") => {
+                let bar = ui::notice_bar(
+                    &self.strings,
+                    "minor",
+                    self.strings.get("notice.minor.text"),
+                )?;
                 self.root.prepend_with_node_1(&bar)?;
             }
             Prompt::UpcomingChange { date, .. } if !self.dismissed.contains("upcoming") => {
-                let text = self.strings.get("notice.upcoming.text").replace("{date}", &self.strings.date(date));
+                let text = self
+                    .strings
+                    .get("notice.upcoming.text")
+                    .replace("{date}", &self.strings.date(date));
                 let bar = ui::notice_bar(&self.strings, "upcoming", &text)?;
                 self.root.prepend_with_node_1(&bar)?;
             }
@@ -187,12 +225,18 @@ impl App {
         }
         let wanted: Option<&'static str> = match &prompt {
             Prompt::AgeGate => Some("age-gate"),
-            Prompt::GuardianNeeded { .. } if !self.dismissed.contains("guardian") => Some("guardian"),
-            Prompt::ChangeNotice { level: Level::Material, .. } if !self.dismissed.contains("change-notice") => Some("change-notice"),
+            Prompt::GuardianNeeded { .. } if !self.dismissed.contains("guardian") => {
+                Some("guardian")
+            }
+            Prompt::ChangeNotice {
+                level: Level::Material,
+                ..
+            } if !self.dismissed.contains("change-notice") => Some("change-notice"),
             _ => None,
         };
         let current = self.modal.as_ref().map(|(hook, _)| *hook);
-        let rebuild = wanted.is_some() && (current != wanted || wanted == Some("age-gate") || wanted == Some("guardian"));
+        let rebuild = wanted.is_some()
+            && (current != wanted || wanted == Some("age-gate") || wanted == Some("guardian"));
         if current.is_some() && (current != wanted || rebuild) {
             if let Some((_, dialog)) = self.modal.take() {
                 dialog.close();
@@ -204,16 +248,25 @@ impl App {
                 "age-gate" => ui::age_gate(&self.strings, year_now(), self.age_error.as_deref())?,
                 "guardian" => {
                     let step = match &prompt {
-                        Prompt::GuardianNeeded { awaiting_verification: true } => GuardianStep::Waiting,
+                        Prompt::GuardianNeeded {
+                            awaiting_verification: true,
+                        } => GuardianStep::Waiting,
                         _ => self.guardian_step.clone(),
                     };
-                    ui::guardian(&self.strings, manifest, self.options.verify.is_some(), &step)?
+                    ui::guardian(
+                        &self.strings,
+                        manifest,
+                        self.options.verify.is_some(),
+                        &step,
+                    )?
                 }
                 _ => {
                     let Prompt::ChangeNotice { purposes, .. } = &prompt else {
                         return Ok(());
                     };
-                    let summary = manifest.changelog_entry(&manifest.policy.version).map(|e| e.summary.get(self.strings.locale()).to_string());
+                    let summary = manifest
+                        .changelog_entry(&manifest.policy.version)
+                        .map(|e| e.summary.get(self.strings.locale()).to_string());
                     ui::material_notice(&self.strings, manifest, summary.as_deref(), purposes)?
                 }
             };
@@ -234,7 +287,11 @@ impl App {
         if let Some(old) = dom::find(&self.root, "[data-pc=\"settings\"]") {
             old.remove();
         }
-        let element = ui::settings(&self.strings, self.engine.manifest(), &self.engine.purposes())?;
+        let element = ui::settings(
+            &self.strings,
+            self.engine.manifest(),
+            &self.engine.purposes(),
+        )?;
         let dialog: HtmlDialogElement = element.dyn_into()?;
         self.root.append_child(&dialog)?;
         dialog.show_modal()?;
@@ -243,7 +300,10 @@ impl App {
     }
 
     fn remember_opener(&mut self) {
-        self.opener = dom::document().ok().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        self.opener = dom::document()
+            .ok()
+            .and_then(|d| d.active_element())
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
     }
 
     /// Closes a dialog by hook and gives focus back to what opened it.
@@ -266,7 +326,9 @@ impl App {
         }
         if let Some(opener) = self.opener.take().filter(|o| o.is_connected()) {
             let _ = opener.focus();
-        } else if let Some(button) = dom::find(&self.root, ".pc-fab").and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
+        } else if let Some(button) =
+            dom::find(&self.root, ".pc-fab").and_then(|b| b.dyn_into::<HtmlElement>().ok())
+        {
             let _ = button.focus();
         }
     }
@@ -277,7 +339,10 @@ fn year_now() -> i64 {
 }
 
 fn focus_first(dialog: &HtmlDialogElement) {
-    let target = dom::find(dialog, "input:not([disabled]), select, button.pc-primary, button");
+    let target = dom::find(
+        dialog,
+        "input:not([disabled]), select, button.pc-primary, button",
+    );
     if let Some(el) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
         let _ = el.focus();
     }
@@ -310,11 +375,36 @@ pub(crate) fn act(shared: &Shared, event: Event, method: Method) -> Result<(), S
 pub(crate) fn after_change(shared: &Shared, changed: bool) {
     let (granted, reload, detail, listeners, receipt, endpoint) = {
         let mut app = shared.borrow_mut();
-        let granted: BTreeSet<String> = app.engine.manifest().purposes.iter().filter(|p| app.engine.granted(&p.id)).map(|p| p.id.clone()).collect();
-        let reload: Vec<String> = app.activated.iter().filter(|p| !granted.contains(*p)).cloned().collect();
+        let granted: BTreeSet<String> = app
+            .engine
+            .manifest()
+            .purposes
+            .iter()
+            .filter(|p| app.engine.granted(&p.id))
+            .map(|p| p.id.clone())
+            .collect();
+        let reload: Vec<String> = app
+            .activated
+            .iter()
+            .filter(|p| !granted.contains(*p))
+            .cloned()
+            .collect();
         let detail = change_detail(&app, &granted, &reload);
-        let listeners: Vec<Function> = app.listeners.iter().filter(|(e, _)| e == "change").map(|(_, f)| f.clone()).collect();
-        let receipt = changed.then(|| serde::Serialize::serialize(&app.engine.receipt(now()), &serde_wasm_bindgen::Serializer::json_compatible()).ok()).flatten();
+        let listeners: Vec<Function> = app
+            .listeners
+            .iter()
+            .filter(|(e, _)| e == "change")
+            .map(|(_, f)| f.clone())
+            .collect();
+        let receipt = changed
+            .then(|| {
+                serde::Serialize::serialize(
+                    &app.engine.receipt(now()),
+                    &serde_wasm_bindgen::Serializer::json_compatible(),
+                )
+                .ok()
+            })
+            .flatten();
         let endpoint = app.options.receipt_endpoint.clone();
         app.activated.extend(granted.iter().cloned());
         (granted, reload, detail, listeners, receipt, endpoint)
@@ -322,7 +412,10 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
     gating::activate(&granted);
     let _ = reload;
     // A material notice just shown: fetch and fill in its word diffs.
-    let unfilled = dom::find(&shared.borrow().root, "[data-pc-changes]:not([data-pc-filled])");
+    let unfilled = dom::find(
+        &shared.borrow().root,
+        "[data-pc-changes]:not([data-pc-filled])",
+    );
     if let Some(container) = unfilled {
         let _ = container.set_attribute("data-pc-filled", "");
         super::viewer::fill_notice(shared);
@@ -353,7 +446,11 @@ fn change_detail(app: &App, granted: &BTreeSet<String>, reload: &[String]) -> Js
     set("storage", &app.store.kind().into());
     let reload_array: js_sys::Array = reload.iter().map(|p| JsValue::from_str(p)).collect();
     set("reloadNeeded", &reload_array);
-    let record = serde::Serialize::serialize(app.engine.record(), &serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL);
+    let record = serde::Serialize::serialize(
+        app.engine.record(),
+        &serde_wasm_bindgen::Serializer::json_compatible(),
+    )
+    .unwrap_or(JsValue::NULL);
     set("record", &record);
     let mode = js_sys::Object::new();
     for (k, v) in app.engine.consent_mode() {
@@ -366,7 +463,10 @@ fn change_detail(app: &App, granted: &BTreeSet<String>, reload: &[String]) -> Js
 pub(crate) fn dispatch_window_event(name: &str, detail: &JsValue) {
     let init = web_sys::CustomEventInit::new();
     init.set_detail(detail);
-    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::CustomEvent::new_with_event_init_dict(name, &init)) {
+    if let (Some(window), Ok(event)) = (
+        web_sys::window(),
+        web_sys::CustomEvent::new_with_event_init_dict(name, &init),
+    ) {
         let _ = window.dispatch_event(&event);
     }
 }
@@ -384,7 +484,11 @@ pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
             }
         });
         // `close` and `cancel` do not bubble: listen in the capture phase.
-        root.add_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref(), kind == "close" || kind == "cancel")?;
+        root.add_event_listener_with_callback_and_bool(
+            kind,
+            closure.as_ref().unchecked_ref(),
+            kind == "close" || kind == "cancel",
+        )?;
         closures.push(closure);
     }
     let key = shared.borrow().key.clone();
@@ -394,7 +498,10 @@ pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
             let Some(shared) = weak.upgrade() else {
                 return;
             };
-            if let Some(json) = event.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) {
+            if let Some(json) = event
+                .dyn_ref::<web_sys::MessageEvent>()
+                .and_then(|m| m.data().as_string())
+            {
                 from_other_tab(&shared, &json);
             }
         });
@@ -404,19 +511,23 @@ pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
     }
     // localStorage's own event, for browsers without BroadcastChannel.
     let weak = Rc::downgrade(shared);
-    let storage_listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-        let Some(shared) = weak.upgrade() else {
-            return;
-        };
-        if let Some(e) = event.dyn_ref::<web_sys::StorageEvent>() {
-            let ours = e.key().is_some_and(|k| k == shared.borrow().key);
-            if let (true, Some(json)) = (ours, e.new_value()) {
-                from_other_tab(&shared, &json);
+    let storage_listener =
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(shared) = weak.upgrade() else {
+                return;
+            };
+            if let Some(e) = event.dyn_ref::<web_sys::StorageEvent>() {
+                let ours = e.key().is_some_and(|k| k == shared.borrow().key);
+                if let (true, Some(json)) = (ours, e.new_value()) {
+                    from_other_tab(&shared, &json);
+                }
             }
-        }
-    });
+        });
     if let Some(window) = web_sys::window() {
-        window.add_event_listener_with_callback("storage", storage_listener.as_ref().unchecked_ref())?;
+        window.add_event_listener_with_callback(
+            "storage",
+            storage_listener.as_ref().unchecked_ref(),
+        )?;
     }
     closures.push(storage_listener);
     shared.borrow_mut()._closures = closures;
@@ -436,7 +547,8 @@ fn from_other_tab(shared: &Shared, json: &str) {
         };
         let current = app.engine.record();
         // Last decision wins; on a tie the larger encoding, so both tabs pick the same one.
-        let newer = (record.updated, json) > (current.updated, app.last_saved.as_deref().unwrap_or(""));
+        let newer =
+            (record.updated, json) > (current.updated, app.last_saved.as_deref().unwrap_or(""));
         if !newer {
             return;
         }
@@ -485,11 +597,9 @@ fn on_event(shared: &Shared, event: &web_sys::Event) {
                 _ => {}
             }
         }
-        "input" => {
-            if target.get_attribute("data-pc-field").as_deref() == Some("policy-search") {
-                if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
-                    super::viewer::filter(&shared.borrow().root, &input.value());
-                }
+        "input" if target.get_attribute("data-pc-field").as_deref() == Some("policy-search") => {
+            if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+                super::viewer::filter(&shared.borrow().root, &input.value());
             }
         }
         "close" | "cancel" => {
@@ -499,12 +609,10 @@ fn on_event(shared: &Shared, event: &web_sys::Event) {
                 }
                 let dialog = dialog.clone();
                 let closed_by_us = !dialog.is_connected();
+                // Escape (cancel) or a close we did not make: the person dismissed it.
                 if !closed_by_us && (event.type_() == "cancel" || !dialog.open()) {
                     shared.borrow_mut().close_dialog(&dialog);
-                    let prompt_changed = true;
-                    if prompt_changed {
-                        shared.borrow_mut().render();
-                    }
+                    shared.borrow_mut().render();
                 }
             }
         }
@@ -513,16 +621,31 @@ fn on_event(shared: &Shared, event: &web_sys::Event) {
 }
 
 fn dialog_of(element: &Element) -> Option<HtmlDialogElement> {
-    element.closest("dialog").ok().flatten().and_then(|d| d.dyn_into().ok())
+    element
+        .closest("dialog")
+        .ok()
+        .flatten()
+        .and_then(|d| d.dyn_into().ok())
 }
 
 fn on_action(shared: &Shared, action: &str, button: &Element) {
-    let in_settings = button.closest("[data-pc=\"settings\"]").ok().flatten().is_some();
-    let method = if in_settings { Method::Settings } else { Method::Banner };
+    let in_settings = button
+        .closest("[data-pc=\"settings\"]")
+        .ok()
+        .flatten()
+        .is_some();
+    let method = if in_settings {
+        Method::Settings
+    } else {
+        Method::Banner
+    };
     let result = match action {
         "accept-all" => act(shared, Event::AcceptAll, method),
         "reject-all" => act(shared, Event::RejectAll, method),
-        "settings" | "open-settings" => shared.borrow_mut().open_settings().map_err(|e| format!("{e:?}")),
+        "settings" | "open-settings" => shared
+            .borrow_mut()
+            .open_settings()
+            .map_err(|e| format!("{e:?}")),
         "save" => {
             let granted = checked_purposes(button);
             let result = act(shared, Event::Save { granted }, Method::Settings);
@@ -559,7 +682,11 @@ fn on_action(shared: &Shared, action: &str, button: &Element) {
 }
 
 fn checked_purposes(within: &Element) -> Vec<String> {
-    let scope = within.closest("dialog").ok().flatten().unwrap_or_else(|| within.clone());
+    let scope = within
+        .closest("dialog")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| within.clone());
     dom::find_all(&scope, "input[data-pc-purpose]")
         .into_iter()
         .filter_map(|e| e.dyn_into::<HtmlInputElement>().ok())
@@ -572,7 +699,10 @@ fn acknowledge(shared: &Shared, button: &Element) -> Result<(), String> {
     let prompt = shared.borrow().engine.prompt();
     match prompt {
         Prompt::UpcomingChange { .. } => act(shared, Event::AcknowledgeUpcoming, Method::Notice),
-        Prompt::ChangeNotice { level: Level::Material, .. } => {
+        Prompt::ChangeNotice {
+            level: Level::Material,
+            ..
+        } => {
             let granted = checked_purposes(button);
             if !granted.is_empty() {
                 act(shared, Event::Grant { purposes: granted }, Method::Notice)?;
@@ -589,18 +719,33 @@ fn field_value(form: &Element, name: &str) -> String {
     };
     if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
         if input.type_() == "checkbox" {
-            return if input.checked() { "on".into() } else { String::new() };
+            return if input.checked() {
+                "on".into()
+            } else {
+                String::new()
+            };
         }
         return input.value();
     }
-    field.dyn_ref::<HtmlSelectElement>().map(HtmlSelectElement::value).unwrap_or_default()
+    field
+        .dyn_ref::<HtmlSelectElement>()
+        .map(HtmlSelectElement::value)
+        .unwrap_or_default()
 }
 
 fn submit_age(shared: &Shared, form: &Element) {
     let year = field_value(form, "birth-year").trim().parse::<i32>();
     let month = field_value(form, "birth-month").trim().parse::<u32>();
     let error = match (year, month) {
-        (Ok(birth_year), Ok(birth_month)) => act(shared, Event::DeclareAge { birth_year, birth_month }, Method::Banner).err(),
+        (Ok(birth_year), Ok(birth_month)) => act(
+            shared,
+            Event::DeclareAge {
+                birth_year,
+                birth_month,
+            },
+            Method::Banner,
+        )
+        .err(),
         _ => Some(shared.borrow().strings.get("age.invalid").to_string()),
     };
     let mut app = shared.borrow_mut();
@@ -621,7 +766,15 @@ fn submit_guardian(shared: &Shared, form: &Element) {
     let attest = field_value(form, "guardian-attest") == "on";
     let contact = field_value(form, "guardian-contact");
     let verify = shared.borrow().options.verify.clone();
-    let started = act(shared, Event::GuardianStart { name, relationship, attest }, Method::Banner);
+    let started = act(
+        shared,
+        Event::GuardianStart {
+            name,
+            relationship,
+            attest,
+        },
+        Method::Banner,
+    );
     if let Err(e) = started {
         let mut app = shared.borrow_mut();
         app.guardian_step = GuardianStep::Form(Some(e));
@@ -647,8 +800,19 @@ fn submit_guardian(shared: &Shared, form: &Element) {
         let token = result.ok().filter(|t| !t.is_falsy());
         match token {
             Some(token) => {
-                let token = token.as_string().or_else(|| js_sys::JSON::stringify(&token).ok().and_then(|s| s.as_string()));
-                let _ = act(&shared, Event::GuardianConfirm { method: "host-verified".into(), token }, Method::Banner);
+                let token = token.as_string().or_else(|| {
+                    js_sys::JSON::stringify(&token)
+                        .ok()
+                        .and_then(|s| s.as_string())
+                });
+                let _ = act(
+                    &shared,
+                    Event::GuardianConfirm {
+                        method: "host-verified".into(),
+                        token,
+                    },
+                    Method::Banner,
+                );
             }
             None => {
                 let mut app = shared.borrow_mut();

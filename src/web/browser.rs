@@ -18,7 +18,10 @@ pub struct LocalStore;
 impl LocalStore {
     fn storage() -> Result<web_sys::Storage, String> {
         let window = web_sys::window().ok_or("no window")?;
-        window.local_storage().map_err(message)?.ok_or_else(|| "localStorage is unavailable".to_string())
+        window
+            .local_storage()
+            .map_err(message)?
+            .ok_or_else(|| "localStorage is unavailable".to_string())
     }
 
     /// Whether localStorage can be written and read back now.
@@ -70,7 +73,9 @@ impl CookieStore {
     }
 
     fn write(key: &str, value: &str, max_age: i64) -> Result<(), String> {
-        let secure = web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:");
+        let secure = web_sys::window()
+            .and_then(|w| w.location().protocol().ok())
+            .is_some_and(|p| p == "https:");
         let cookie = format!(
             "{}={}; Max-Age={max_age}; Path=/; SameSite=Lax{}",
             Self::name(key),
@@ -92,7 +97,10 @@ impl Store for CookieStore {
         let cookies = Self::document()?.cookie().map_err(message)?;
         let name = Self::name(key);
         for pair in cookies.split("; ") {
-            if let Some(value) = pair.strip_prefix(&name).and_then(|rest| rest.strip_prefix('=')) {
+            if let Some(value) = pair
+                .strip_prefix(&name)
+                .and_then(|rest| rest.strip_prefix('='))
+            {
                 return js_sys::decode_uri_component(value)
                     .map(|v| Some(String::from(v)))
                     .map_err(message);

@@ -23,7 +23,9 @@ pub fn h(tag: &str) -> H {
 impl H {
     /// Sets an attribute.
     pub fn attr(self, name: &str, value: &str) -> H {
-        H(self.0.and_then(|e| e.set_attribute(name, value).map(|()| e)))
+        H(self
+            .0
+            .and_then(|e| e.set_attribute(name, value).map(|()| e)))
     }
 
     /// Sets a boolean attribute when `on`.
@@ -69,7 +71,11 @@ impl H {
 pub fn from_tree(document: &Document, node: &Tree) -> Result<Node, JsValue> {
     match node {
         Tree::Text(text) => Ok(document.create_text_node(text).into()),
-        Tree::Element { tag, attrs, children } => {
+        Tree::Element {
+            tag,
+            attrs,
+            children,
+        } => {
             let element = document.create_element(tag)?;
             for (name, value) in attrs {
                 element.set_attribute(name, value)?;

@@ -19,7 +19,8 @@ pub fn activate(granted: &BTreeSet<String>) {
     let nonce = page_nonce(&root);
     for element in dom::find_all(&root, "[data-consent]:not([data-pc-activated])") {
         let purposes = element.get_attribute("data-consent").unwrap_or_default();
-        let all_granted = purposes.split_whitespace().all(|p| granted.contains(p)) && !purposes.trim().is_empty();
+        let all_granted =
+            purposes.split_whitespace().all(|p| granted.contains(p)) && !purposes.trim().is_empty();
         if !all_granted {
             continue;
         }
@@ -48,7 +49,10 @@ fn activate_script(document: &web_sys::Document, original: &Element, nonce: Opti
     for i in 0..attributes.length() {
         if let Some(attr) = attributes.item(i) {
             let name = attr.name();
-            if !matches!(name.as_str(), "type" | "data-consent" | "data-src" | "data-type" | "data-pc-activated" | "nonce") {
+            if !matches!(
+                name.as_str(),
+                "type" | "data-consent" | "data-src" | "data-type" | "data-pc-activated" | "nonce"
+            ) {
                 let _ = script.set_attribute(&name, &attr.value());
             }
         }
@@ -56,8 +60,14 @@ fn activate_script(document: &web_sys::Document, original: &Element, nonce: Opti
     if let Some(kind) = original.get_attribute("data-type") {
         let _ = script.set_attribute("type", &kind);
     }
-    let own_nonce = original.dyn_ref::<HtmlElement>().map(|e| e.nonce()).filter(|n| !n.is_empty());
-    if let (Some(nonce), Some(script)) = (own_nonce.as_deref().or(nonce), script.dyn_ref::<HtmlElement>()) {
+    let own_nonce = original
+        .dyn_ref::<HtmlElement>()
+        .map(|e| e.nonce())
+        .filter(|n| !n.is_empty());
+    if let (Some(nonce), Some(script)) = (
+        own_nonce.as_deref().or(nonce),
+        script.dyn_ref::<HtmlElement>(),
+    ) {
         script.set_nonce(nonce);
     }
     match original.get_attribute("data-src") {
@@ -66,7 +76,13 @@ fn activate_script(document: &web_sys::Document, original: &Element, nonce: Opti
         }
         None => script.set_text_content(original.text_content().as_deref()),
     }
-    let _ = script.set_attribute("data-pc-from", original.get_attribute("data-consent").as_deref().unwrap_or(""));
+    let _ = script.set_attribute(
+        "data-pc-from",
+        original
+            .get_attribute("data-consent")
+            .as_deref()
+            .unwrap_or(""),
+    );
     if let Some(parent) = original.parent_node() {
         let _ = parent.insert_before(&script, original.next_sibling().as_ref());
     }

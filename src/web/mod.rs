@@ -28,9 +28,9 @@ pub use wasm::*;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm {
-    use super::app::{self, App, Options, Shared};
+    use super::app::{self, App, Options, Parts, Shared};
     use super::storage::{Chain, MemoryStore, Store};
-    use super::strings::{choose_locale, Strings};
+    use super::strings::{Strings, choose_locale};
     use super::{browser, dom, signals, viewer};
     use crate::consent::{Assessment, Config, CurrentPolicy, Engine, Event, Init, Method, Signals};
     use crate::policy::manifest::Manifest;
@@ -41,8 +41,8 @@ mod wasm {
     use serde::Serialize;
     use std::cell::RefCell;
     use std::rc::Rc;
-    use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::JsFuture;
 
     #[wasm_bindgen(typescript_custom_section)]
@@ -150,28 +150,42 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
     /// Fetches a URL's text; errors name the HTTP status.
     pub(super) async fn fetch_text(url: &str) -> Result<String, String> {
         let window = web_sys::window().ok_or("no window")?;
-        let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{e:?}"))?;
-        let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+        let response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let response: web_sys::Response = response
+            .dyn_into()
+            .map_err(|_| "not a response".to_string())?;
         if !response.ok() {
             return Err(format!("HTTP {}", response.status()));
         }
-        let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
+        let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
         text.as_string().ok_or_else(|| "not text".into())
     }
 
     async fn fetch_json(url: &str) -> Result<JsValue, String> {
         let window = web_sys::window().ok_or("no window")?;
-        let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{url}: {e:?}"))?;
-        let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+        let response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(|e| format!("{url}: {e:?}"))?;
+        let response: web_sys::Response = response
+            .dyn_into()
+            .map_err(|_| "not a response".to_string())?;
         if !response.ok() {
             return Err(format!("{url}: HTTP {}", response.status()));
         }
         let promise = response.json().map_err(|e| format!("{url}: {e:?}"))?;
-        JsFuture::from(promise).await.map_err(|_| format!("{url}: not JSON"))
+        JsFuture::from(promise)
+            .await
+            .map_err(|_| format!("{url}: not JSON"))
     }
 
     fn get(object: &JsValue, key: &str) -> Option<JsValue> {
-        Reflect::get(object, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
+        Reflect::get(object, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
     }
 
     fn get_string(object: &JsValue, key: &str) -> Option<String> {
@@ -180,17 +194,32 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
 
     /// A policy option is a URL when it is one line that looks like a path or address.
     fn looks_like_url(value: &str) -> bool {
-        !value.contains('\n') && value.len() < 2048 && (value.starts_with('/') || value.starts_with("./") || value.starts_with("../") || value.starts_with("http") || value.ends_with(".txt") || value.ends_with(".md"))
+        !value.contains('\n')
+            && value.len() < 2048
+            && (value.starts_with('/')
+                || value.starts_with("./")
+                || value.starts_with("../")
+                || value.starts_with("http")
+                || value.ends_with(".txt")
+                || value.ends_with(".md"))
     }
 
     fn resolve(url: &str) -> String {
-        let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-        web_sys::Url::new_with_base(url, &base).map(|u| u.href()).unwrap_or_else(|_| url.to_string())
+        let base = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        web_sys::Url::new_with_base(url, &base)
+            .map(|u| u.href())
+            .unwrap_or_else(|_| url.to_string())
     }
 
     fn page_locales(option: Option<&str>) -> String {
         let mut candidates: Vec<String> = option.map(str::to_string).into_iter().collect();
-        if let Some(lang) = dom::document().ok().and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang")) {
+        if let Some(lang) = dom::document()
+            .ok()
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+        {
             candidates.push(lang);
         }
         if let Some(window) = web_sys::window() {
@@ -205,8 +234,14 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
 
     fn stores(kind: &str) -> Vec<Box<dyn Store>> {
         match kind {
-            "local" => vec![Box::new(browser::LocalStore), Box::new(MemoryStore::default())],
-            "cookie" => vec![Box::new(browser::CookieStore), Box::new(MemoryStore::default())],
+            "local" => vec![
+                Box::new(browser::LocalStore),
+                Box::new(MemoryStore::default()),
+            ],
+            "cookie" => vec![
+                Box::new(browser::CookieStore),
+                Box::new(MemoryStore::default()),
+            ],
             "memory" | "native" => vec![Box::new(MemoryStore::default())],
             _ => {
                 let mut chain: Vec<Box<dyn Store>> = Vec::new();
@@ -222,7 +257,16 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
 
     fn new_id() -> String {
         let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-        if let Some(id) = crypto.as_ref().and_then(|c| Reflect::get(c, &"randomUUID".into()).ok()).and_then(|f| f.dyn_into::<Function>().ok()).and_then(|f| f.call0(crypto.as_ref().map_or(&JsValue::NULL, |c| c.as_ref())).ok()).and_then(|v| v.as_string()) {
+        if let Some(id) = crypto
+            .as_ref()
+            .and_then(|c| Reflect::get(c, &"randomUUID".into()).ok())
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .and_then(|f| {
+                f.call0(crypto.as_ref().map_or(&JsValue::NULL, |c| c.as_ref()))
+                    .ok()
+            })
+            .and_then(|v| v.as_string())
+        {
             return id;
         }
         let mut bytes = [0u8; 16];
@@ -243,13 +287,22 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
         /// Loads the manifest, restores the stored record, and shows what is needed (banner,
         /// notice, …). Resolves with the running instance; rejects with a clear message when
         /// the manifest cannot be loaded or is invalid.
-        pub async fn start(#[wasm_bindgen(unchecked_param_type = "StartOptions")] options: JsValue) -> Result<PolicyConsent, JsError> {
+        pub async fn start(
+            #[wasm_bindgen(unchecked_param_type = "StartOptions")] options: JsValue,
+        ) -> Result<PolicyConsent, JsError> {
             let manifest_value = match get(&options, "manifest") {
-                Some(v) if v.is_string() => fetch_json(&v.as_string().unwrap_or_default()).await.map_err(|e| JsError::new(&format!("policy-consent: manifest {e}")))?,
+                Some(v) if v.is_string() => fetch_json(&v.as_string().unwrap_or_default())
+                    .await
+                    .map_err(|e| JsError::new(&format!("policy-consent: manifest {e}")))?,
                 Some(v) => v,
-                None => return Err(JsError::new("policy-consent: the `manifest` option is required (a URL or an object)")),
+                None => {
+                    return Err(JsError::new(
+                        "policy-consent: the `manifest` option is required (a URL or an object)",
+                    ));
+                }
             };
-            let manifest: Manifest = serde_wasm_bindgen::from_value(manifest_value).map_err(|e| JsError::new(&format!("policy-consent: manifest: {e}")))?;
+            let manifest: Manifest = serde_wasm_bindgen::from_value(manifest_value)
+                .map_err(|e| JsError::new(&format!("policy-consent: manifest: {e}")))?;
             let problems = manifest.validate(None);
             if let Some(problem) = problems.first() {
                 return Err(JsError::new(&format!("policy-consent: {problem}")));
@@ -260,21 +313,37 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
                 None => (None, None),
             };
             // Old versions are published in `versions/` beside the policy (or the policy is one of them).
-            let versions_url = get_string(&options, "versions").map(|v| resolve(&v)).or_else(|| {
-                let (dir, _) = policy_url.as_ref()?.rsplit_once('/')?;
-                Some(if dir.ends_with("/versions") { format!("{dir}/") } else { format!("{dir}/versions/") })
-            });
-            let verify = get(&options, "guardian").and_then(|g| get(&g, "verify")).and_then(|f| f.dyn_into::<Function>().ok());
+            let versions_url = get_string(&options, "versions")
+                .map(|v| resolve(&v))
+                .or_else(|| {
+                    let (dir, _) = policy_url.as_ref()?.rsplit_once('/')?;
+                    Some(if dir.ends_with("/versions") {
+                        format!("{dir}/")
+                    } else {
+                        format!("{dir}/versions/")
+                    })
+                });
+            let verify = get(&options, "guardian")
+                .and_then(|g| get(&g, "verify"))
+                .and_then(|f| f.dyn_into::<Function>().ok());
             let storage_kind = get_string(&options, "storage").unwrap_or_else(|| "auto".into());
             let locale = page_locales(get_string(&options, "lang").as_deref());
-            let birth = get(&options, "birth").and_then(|b| Some((get(&b, "year")?.as_f64()? as i32, get(&b, "month")?.as_f64()? as u32)));
+            let birth = get(&options, "birth").and_then(|b| {
+                Some((
+                    get(&b, "year")?.as_f64()? as i32,
+                    get(&b, "month")?.as_f64()? as u32,
+                ))
+            });
             let mount = get(&options, "mount").and_then(|m| m.dyn_into::<web_sys::Element>().ok());
             let store = Chain::new(stores(&storage_kind));
             let key = format!("policy-consent:{}", manifest.policy.id);
             let now = app::now();
 
             let raw = if storage_kind == "native" {
-                get(&options, "record").and_then(|r| r.as_string().or_else(|| js_sys::JSON::stringify(&r).ok().and_then(|s| s.as_string())))
+                get(&options, "record").and_then(|r| {
+                    r.as_string()
+                        .or_else(|| js_sys::JSON::stringify(&r).ok().and_then(|s| s.as_string()))
+                })
             } else {
                 store.get(&key)
             };
@@ -292,9 +361,17 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
             let mut policy_state = CurrentPolicy::default();
             if let Some(Ok(record)) = &stored {
                 let old = &record.policy.version;
-                let covered = manifest.changelog_entry(old).is_some() && manifest.changelog_entry(&manifest.policy.version).is_some();
+                let covered = manifest.changelog_entry(old).is_some()
+                    && manifest.changelog_entry(&manifest.policy.version).is_some();
                 if *old != manifest.policy.version && !covered {
-                    policy_state.comparison = compare_with_published(&manifest, old, policy_url.as_deref(), policy_text.as_deref(), versions_url.as_deref()).await;
+                    policy_state.comparison = compare_with_published(
+                        &manifest,
+                        old,
+                        policy_url.as_deref(),
+                        policy_text.as_deref(),
+                        versions_url.as_deref(),
+                    )
+                    .await;
                 }
             }
             let gpc = signals::gpc();
@@ -312,7 +389,11 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
                 new_record_id: new_id(),
                 now,
             });
-            let had_decision = engine.record().purposes.values().any(|p| p.by != crate::consent::Actor::System);
+            let had_decision = engine
+                .record()
+                .purposes
+                .values()
+                .any(|p| p.by != crate::consent::Actor::System);
             let receipt_endpoint = get_string(&options, "receiptEndpoint").map(|u| resolve(&u));
             let strings = Strings::new(&locale, &manifest);
             let options = Options {
@@ -323,10 +404,27 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
                 receipt_endpoint: receipt_endpoint.clone(),
                 mount,
             };
-            let app = App::new(engine, strings, store, key, options, gpc, config, policy_state, raw).map_err(js_error)?;
+            let app = App::new(Parts {
+                engine,
+                strings,
+                store,
+                key,
+                options,
+                gpc,
+                config,
+                policy_state,
+                stored_raw: raw,
+            })
+            .map_err(js_error)?;
             let shared: Shared = Rc::new(RefCell::new(app));
             app::wire(&shared).map_err(js_error)?;
-            let mode_types: Vec<String> = manifest.purposes.iter().flat_map(|p| p.consent_mode.iter().cloned()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let mode_types: Vec<String> = manifest
+                .purposes
+                .iter()
+                .flat_map(|p| p.consent_mode.iter().cloned())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
             signals::consent_mode_default(&mode_types);
             {
                 let mut app = shared.borrow_mut();
@@ -363,7 +461,11 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
             let app = self.app.borrow();
             let map = js_sys::Object::new();
             for p in &app.engine.manifest().purposes {
-                let _ = Reflect::set(&map, &p.id.as_str().into(), &app.engine.granted(&p.id).into());
+                let _ = Reflect::set(
+                    &map,
+                    &p.id.as_str().into(),
+                    &app.engine.granted(&p.id).into(),
+                );
             }
             map.into()
         }
@@ -376,25 +478,45 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
         /// The stored record, as a plain object.
         #[wasm_bindgen(unchecked_return_type = "ConsentRecord")]
         pub fn record(&self) -> JsValue {
-            self.app.borrow().engine.record().serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+            self.app
+                .borrow()
+                .engine
+                .record()
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .unwrap_or(JsValue::NULL)
         }
 
         /// The person's copy of their consent.
         #[wasm_bindgen(unchecked_return_type = "Receipt")]
         pub fn receipt(&self) -> JsValue {
-            self.app.borrow().engine.receipt(app::now()).serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+            self.app
+                .borrow()
+                .engine
+                .receipt(app::now())
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .unwrap_or(JsValue::NULL)
         }
 
         /// What the UI shows now.
         #[wasm_bindgen(unchecked_return_type = "Prompt")]
         pub fn prompt(&self) -> JsValue {
-            self.app.borrow().engine.prompt().serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+            self.app
+                .borrow()
+                .engine
+                .prompt()
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .unwrap_or(JsValue::NULL)
         }
 
         /// Every purpose with its state and lock.
         #[wasm_bindgen(unchecked_return_type = "PurposeView[]")]
         pub fn purposes(&self) -> JsValue {
-            self.app.borrow().engine.purposes().serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+            self.app
+                .borrow()
+                .engine
+                .purposes()
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .unwrap_or(JsValue::NULL)
         }
 
         /// Problems met while starting (a stored record that could not be used, kept aside).
@@ -421,24 +543,42 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
 
         /// Grants purposes (an API act, recorded as such).
         pub fn grant(&self, purposes: Vec<String>) -> Result<(), JsError> {
-            app::act(&self.app, Event::Grant { purposes }, Method::Api).map_err(|e| JsError::new(&e))
+            app::act(&self.app, Event::Grant { purposes }, Method::Api)
+                .map_err(|e| JsError::new(&e))
         }
 
         /// Withdraws purposes at once.
         pub fn withdraw(&self, purposes: Vec<String>) -> Result<(), JsError> {
-            app::act(&self.app, Event::Withdraw { purposes }, Method::Api).map_err(|e| JsError::new(&e))
+            app::act(&self.app, Event::Withdraw { purposes }, Method::Api)
+                .map_err(|e| JsError::new(&e))
         }
 
         /// Listens: `change` (detail: granted, record, persisted, reloadNeeded, consentMode).
-        pub fn on(&self, event: &str, #[wasm_bindgen(unchecked_param_type = "(detail: ChangeDetail) => void")] callback: Function) {
-            self.app.borrow_mut().listeners.push((event.to_string(), callback));
+        pub fn on(
+            &self,
+            event: &str,
+            #[wasm_bindgen(unchecked_param_type = "(detail: ChangeDetail) => void")]
+            callback: Function,
+        ) {
+            self.app
+                .borrow_mut()
+                .listeners
+                .push((event.to_string(), callback));
         }
     }
 
     /// The comparison of a published old version with the current policy, as an assessment.
-    async fn compare_with_published(manifest: &Manifest, old: &str, url: Option<&str>, text: Option<&str>, versions: Option<&str>) -> Option<Assessment> {
+    async fn compare_with_published(
+        manifest: &Manifest,
+        old: &str,
+        url: Option<&str>,
+        text: Option<&str>,
+        versions: Option<&str>,
+    ) -> Option<Assessment> {
         let versions = versions?;
-        let ext = url.and_then(|u| u.rsplit_once('.')).map_or("txt", |(_, e)| e);
+        let ext = url
+            .and_then(|u| u.rsplit_once('.'))
+            .map_or("txt", |(_, e)| e);
         let old_text = fetch_text(&format!("{versions}{old}.{ext}")).await.ok()?;
         let new_text = match (text, url) {
             (Some(t), _) => t.to_string(),
@@ -446,18 +586,33 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
             _ => return None,
         };
         let format = url.and_then(Format::from_path);
-        let revision = revision::compare(&policy::parse(&old_text, format).ok()?, &policy::parse(&new_text, format).ok()?).with_purposes(manifest.citations());
+        let revision = revision::compare(
+            &policy::parse(&old_text, format).ok()?,
+            &policy::parse(&new_text, format).ok()?,
+        )
+        .with_purposes(manifest.citations());
         Some(Assessment {
             level: revision.level,
-            sections: revision.changed(Level::Material).map(|s| s.id.clone()).collect(),
+            sections: revision
+                .changed(Level::Material)
+                .map(|s| s.id.clone())
+                .collect(),
             purposes: revision.purposes,
         })
     }
 
-    fn parse(text: &str, input: Option<&str>, function: &str) -> Result<crate::policy::Policy, JsError> {
+    fn parse(
+        text: &str,
+        input: Option<&str>,
+        function: &str,
+    ) -> Result<crate::policy::Policy, JsError> {
         let format = match input {
             None | Some("") | Some("auto") => None,
-            Some(name) => Some(Format::from_name(name).ok_or_else(|| JsError::new(&format!("{function}: unknown input format `{name}` (text or markdown)")))?),
+            Some(name) => Some(Format::from_name(name).ok_or_else(|| {
+                JsError::new(&format!(
+                    "{function}: unknown input format `{name}` (text or markdown)"
+                ))
+            })?),
         };
         policy::parse(text, format).map_err(|e| JsError::new(&format!("{function}: {e}")))
     }
@@ -465,12 +620,42 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
     /// Compares two versions of a policy: `{level, sections: [{id, heading, change, level,
     /// reasons, diff: [{op, text}]}], purposes: []}` as a plain JS object.
     #[wasm_bindgen(js_name = comparePolicies, unchecked_return_type = "Revision")]
-    pub fn compare_policies(old_text: &str, new_text: &str, input: Option<String>) -> Result<JsValue, JsError> {
+    pub fn compare_policies(
+        old_text: &str,
+        new_text: &str,
+        input: Option<String>,
+    ) -> Result<JsValue, JsError> {
         let old = parse(old_text, input.as_deref(), "comparePolicies")?;
         let new = parse(new_text, input.as_deref(), "comparePolicies")?;
         revision::compare(&old, &new)
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(|e| JsError::new(&format!("comparePolicies: {e}")))
+    }
+
+    /// Compares two versions and renders the result for people: the verdict, then each
+    /// changed section with its level, reasons and word diff (`<ins>`/`<del>`), as a
+    /// `DocumentFragment`. `all` includes cosmetic changes.
+    #[wasm_bindgen(js_name = renderComparison)]
+    pub fn render_comparison(
+        old_text: &str,
+        new_text: &str,
+        input: Option<String>,
+        all: Option<bool>,
+    ) -> Result<web_sys::DocumentFragment, JsError> {
+        let old = parse(old_text, input.as_deref(), "renderComparison")?;
+        let new = parse(new_text, input.as_deref(), "renderComparison")?;
+        let revision = revision::compare(&old, &new);
+        let min = if all.unwrap_or(false) {
+            Level::Cosmetic
+        } else {
+            Level::Minor
+        };
+        let document = dom::document().map_err(js_error)?;
+        let fragment = document.create_document_fragment();
+        let node =
+            dom::from_tree(&document, &render::diff::revision(&revision, min)).map_err(js_error)?;
+        fragment.append_child(&node).map_err(js_error)?;
+        Ok(fragment)
     }
 
     /// Parses a policy and renders it.
@@ -479,23 +664,32 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
     /// `createElement`, ready to append), or `"json"` (the model as a plain JS object).
     /// `input`: `"text"` or `"markdown"`; sniffed from the content when omitted.
     #[wasm_bindgen(js_name = renderPolicy)]
-    pub fn render_policy(text: &str, format: &str, input: Option<String>) -> Result<JsValue, JsError> {
+    pub fn render_policy(
+        text: &str,
+        format: &str,
+        input: Option<String>,
+    ) -> Result<JsValue, JsError> {
         let parsed = parse(text, input.as_deref(), "renderPolicy")?;
         let lang = parsed.language();
         let options = render::Options::for_lang(lang);
         match format {
-            "html" => Ok(JsValue::from_str(&render::html::fragment(&parsed, &options))),
+            "html" => Ok(JsValue::from_str(&render::html::fragment(
+                &parsed, &options,
+            ))),
             "dom" => {
                 let document = dom::document().map_err(js_error)?;
                 let fragment = document.create_document_fragment();
-                let node = dom::from_tree(&document, &render::tree::policy(&parsed, &options)).map_err(js_error)?;
+                let node = dom::from_tree(&document, &render::tree::policy(&parsed, &options))
+                    .map_err(js_error)?;
                 fragment.append_child(&node).map_err(js_error)?;
                 Ok(fragment.into())
             }
             "json" => parsed
                 .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
                 .map_err(|e| JsError::new(&format!("renderPolicy: {e}"))),
-            other => Err(JsError::new(&format!("renderPolicy: unknown format `{other}` (html, dom or json)"))),
+            other => Err(JsError::new(&format!(
+                "renderPolicy: unknown format `{other}` (html, dom or json)"
+            ))),
         }
     }
 }

@@ -4,10 +4,12 @@
 
 use super::app::Shared;
 use js_sys::Reflect;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(inline_js = "export function gtag_push(a, b, c) { window.dataLayer = window.dataLayer || []; window.dataLayer.push(arguments); }")]
+#[wasm_bindgen(
+    inline_js = "export function gtag_push(a, b, c) { window.dataLayer = window.dataLayer || []; window.dataLayer.push(arguments); }"
+)]
 extern "C" {
     /// Pushes an `arguments` object, as gtag.js expects and as its own `gtag()` does.
     fn gtag_push(a: &str, b: &str, c: &JsValue);
@@ -42,7 +44,9 @@ pub fn consent_mode_default(types: &[String]) {
 
 /// Consent Mode: pushes `consent update` with the current state.
 pub fn consent_mode_update(mode: &JsValue) {
-    if Reflect::own_keys(mode).map(|k| k.length()).unwrap_or(0) == 0 || !(window_has("gtag") || window_has("dataLayer")) {
+    if Reflect::own_keys(mode).map(|k| k.length()).unwrap_or(0) == 0
+        || !(window_has("gtag") || window_has("dataLayer"))
+    {
         return;
     }
     push("update", mode);
@@ -66,18 +70,29 @@ pub fn post_to_app(record: &JsValue) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let get = |target: &JsValue, key: &str| Reflect::get(target, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null());
+    let get = |target: &JsValue, key: &str| {
+        Reflect::get(target, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
     let message = js_sys::Object::new();
     let _ = Reflect::set(&message, &"type".into(), &"policy-consent:record".into());
     let _ = Reflect::set(&message, &"record".into(), record);
     if let Some(android) = get(&window, "PolicyConsentAndroid") {
-        if let (Some(post), Ok(json)) = (get(&android, "postMessage").and_then(|f| f.dyn_into::<js_sys::Function>().ok()), js_sys::JSON::stringify(&message)) {
+        if let (Some(post), Ok(json)) = (
+            get(&android, "postMessage").and_then(|f| f.dyn_into::<js_sys::Function>().ok()),
+            js_sys::JSON::stringify(&message),
+        ) {
             let _ = post.call1(&android, &json);
         }
     }
-    let ios = get(&window, "webkit").and_then(|w| get(&w, "messageHandlers")).and_then(|m| get(&m, "policyConsent"));
+    let ios = get(&window, "webkit")
+        .and_then(|w| get(&w, "messageHandlers"))
+        .and_then(|m| get(&m, "policyConsent"));
     if let Some(handler) = ios {
-        if let Some(post) = get(&handler, "postMessage").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        if let Some(post) =
+            get(&handler, "postMessage").and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        {
             let _ = post.call1(&handler, &message);
         }
     }
@@ -114,7 +129,12 @@ pub fn send_receipt(shared: &Shared, endpoint: &str, receipt: &JsValue) {
             .store
             .get(&key)
             .and_then(|q| js_sys::JSON::parse(&q).ok())
-            .map(|v| js_sys::Array::from(&v).iter().filter_map(|s| s.as_string()).collect())
+            .map(|v| {
+                js_sys::Array::from(&v)
+                    .iter()
+                    .filter_map(|s| s.as_string())
+                    .collect()
+            })
             .unwrap_or_default();
         queue.push(json);
         let overflow = queue.len().saturating_sub(MAX_QUEUED_RECEIPTS);
@@ -134,13 +154,21 @@ pub fn flush_receipts(shared: &Shared, endpoint: &str) {
         app.store
             .get(&key)
             .and_then(|q| js_sys::JSON::parse(&q).ok())
-            .map(|v| js_sys::Array::from(&v).iter().filter_map(|s| s.as_string()).collect())
+            .map(|v| {
+                js_sys::Array::from(&v)
+                    .iter()
+                    .filter_map(|s| s.as_string())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     if queued.is_empty() {
         return;
     }
-    let left: Vec<String> = queued.into_iter().filter(|r| !beacon(endpoint, r)).collect();
+    let left: Vec<String> = queued
+        .into_iter()
+        .filter(|r| !beacon(endpoint, r))
+        .collect();
     let app = shared.borrow();
     if left.is_empty() {
         app.store.remove(&key);
@@ -162,5 +190,8 @@ fn beacon(endpoint: &str, json: &str) -> bool {
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return false;
     };
-    window.navigator().send_beacon_with_opt_blob(endpoint, Some(&blob)).unwrap_or(false)
+    window
+        .navigator()
+        .send_beacon_with_opt_blob(endpoint, Some(&blob))
+        .unwrap_or(false)
 }

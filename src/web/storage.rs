@@ -36,7 +36,9 @@ impl Store for MemoryStore {
         Ok(self.values.borrow().get(key).cloned())
     }
     fn set(&self, key: &str, value: &str) -> Result<(), String> {
-        self.values.borrow_mut().insert(key.to_string(), value.to_string());
+        self.values
+            .borrow_mut()
+            .insert(key.to_string(), value.to_string());
         Ok(())
     }
     fn remove(&self, key: &str) -> Result<(), String> {
@@ -78,7 +80,9 @@ impl Chain {
 
     /// The kind of store in use.
     pub fn kind(&self) -> &'static str {
-        self.stores.get(self.current.get()).map_or("none", |s| s.kind())
+        self.stores
+            .get(self.current.get())
+            .map_or("none", |s| s.kind())
     }
 
     /// Reads a key from the first store that can be read.
@@ -143,10 +147,18 @@ mod tests {
             "local"
         }
         fn get(&self, key: &str) -> Result<Option<String>, String> {
-            if self.read { Err("SecurityError".into()) } else { self.inner.get(key) }
+            if self.read {
+                Err("SecurityError".into())
+            } else {
+                self.inner.get(key)
+            }
         }
         fn set(&self, key: &str, value: &str) -> Result<(), String> {
-            if self.write { Err("QuotaExceededError".into()) } else { self.inner.set(key, value) }
+            if self.write {
+                Err("QuotaExceededError".into())
+            } else {
+                self.inner.set(key, value)
+            }
         }
         fn remove(&self, key: &str) -> Result<(), String> {
             self.inner.remove(key)
@@ -156,7 +168,11 @@ mod tests {
     #[test]
     fn falls_back_when_a_store_throws() {
         let chain = Chain::new(vec![
-            Box::new(Flaky { read: true, write: true, inner: MemoryStore::default() }),
+            Box::new(Flaky {
+                read: true,
+                write: true,
+                inner: MemoryStore::default(),
+            }),
             Box::new(MemoryStore::default()),
         ]);
         assert_eq!(chain.get("k"), None);
@@ -169,7 +185,11 @@ mod tests {
     #[test]
     fn a_failed_write_moves_on_and_reports() {
         let chain = Chain::new(vec![
-            Box::new(Flaky { read: false, write: true, inner: MemoryStore::default() }),
+            Box::new(Flaky {
+                read: false,
+                write: true,
+                inner: MemoryStore::default(),
+            }),
             Box::new(MemoryStore::default()),
         ]);
         let saved = chain.set("k", "v");

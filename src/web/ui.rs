@@ -14,7 +14,12 @@ use web_sys::Element;
 type El = Result<Element, JsValue>;
 
 fn button(action: &str, label: &str, class: &str) -> El {
-    h("button").attr("type", "button").class(class).attr("data-pc-action", action).text(label).build()
+    h("button")
+        .attr("type", "button")
+        .class(class)
+        .attr("data-pc-action", action)
+        .text(label)
+        .build()
 }
 
 /// The element id a cited section has in the rendered policy: `2.5` → `s-2-5`; ids stay.
@@ -36,7 +41,11 @@ pub fn banner(s: &Strings, reason: &AskReason, gpc: bool, manifest: &Manifest) -
         AskReason::GuardianLapsed => Some(s.get("banner.lapsed").to_string()),
         AskReason::Guardian => Some(s.get("banner.guardian").to_string()),
         AskReason::NewPurposes { purposes } => {
-            let titles: Vec<&str> = purposes.iter().filter_map(|id| manifest.purpose(id)).map(|p| p.title.get(s.locale())).collect();
+            let titles: Vec<&str> = purposes
+                .iter()
+                .filter_map(|id| manifest.purpose(id))
+                .map(|p| p.title.get(s.locale()))
+                .collect();
             Some(format!("{} {}", s.get("banner.new"), titles.join(", ")))
         }
     };
@@ -45,10 +54,22 @@ pub fn banner(s: &Strings, reason: &AskReason, gpc: bool, manifest: &Manifest) -
         .class("pc-banner")
         .attr("role", "region")
         .attr("aria-labelledby", "pc-banner-title")
-        .child(h("h2").attr("id", "pc-banner-title").class("pc-title").text(s.get("banner.title")).build())
+        .child(
+            h("h2")
+                .attr("id", "pc-banner-title")
+                .class("pc-title")
+                .text(s.get("banner.title"))
+                .build(),
+        )
         .child(h("p").class("pc-text").text(s.get("banner.text")).build())
         .children(note.map(|n| h("p").class("pc-note").text(&n).build()))
-        .children(gpc.then(|| h("p").class("pc-note pc-gpc").attr("data-pc-signal", "gpc").text(s.get("banner.gpc")).build()))
+        .children(gpc.then(|| {
+            h("p")
+                .class("pc-note pc-gpc")
+                .attr("data-pc-signal", "gpc")
+                .text(s.get("banner.gpc"))
+                .build()
+        }))
         .child(
             h("p")
                 .class("pc-text")
@@ -78,10 +99,17 @@ pub fn settings_button(s: &Strings) -> El {
 
 fn dialog(hook: &str, title_id: &str, title: &str, class: &str) -> H2 {
     H2 {
-        dialog: h("dialog").attr("data-pc", hook).class(class).attr("aria-labelledby", title_id),
-        header: h("div")
-            .class("pc-dialog-header")
-            .child(h("h2").attr("id", title_id).class("pc-title").text(title).build()),
+        dialog: h("dialog")
+            .attr("data-pc", hook)
+            .class(class)
+            .attr("aria-labelledby", title_id),
+        header: h("div").class("pc-dialog-header").child(
+            h("h2")
+                .attr("id", title_id)
+                .class("pc-title")
+                .text(title)
+                .build(),
+        ),
     }
 }
 
@@ -106,7 +134,10 @@ impl H2 {
     }
 
     fn body(self, children: impl IntoIterator<Item = El>) -> El {
-        self.dialog.child(self.header.build()).children(children).build()
+        self.dialog
+            .child(self.header.build())
+            .children(children)
+            .build()
     }
 }
 
@@ -122,7 +153,9 @@ fn purpose_row(s: &Strings, purpose: &Purpose, view: &PurposeView) -> El {
     let id = format!("pc-purpose-{}", purpose.id);
     let desc_id = format!("{id}-desc");
     let checked = view.granted || (view.lock.is_none() && view.state == "granted");
-    let mut row = h("div").class("pc-purpose").attr("data-pc-purpose-row", &purpose.id);
+    let mut row = h("div")
+        .class("pc-purpose")
+        .attr("data-pc-purpose-row", &purpose.id);
     let mut input = h("input")
         .attr("type", "checkbox")
         .attr("role", "switch")
@@ -138,31 +171,58 @@ fn purpose_row(s: &Strings, purpose: &Purpose, view: &PurposeView) -> El {
         h("div")
             .class("pc-purpose-head")
             .child(input.build())
-            .child(h("label").attr("for", &id).class("pc-purpose-title").text(purpose.title.get(s.locale())).build())
+            .child(
+                h("label")
+                    .attr("for", &id)
+                    .class("pc-purpose-title")
+                    .text(purpose.title.get(s.locale()))
+                    .build(),
+            )
             .build(),
     );
     let mut description = h("div").attr("id", &desc_id).class("pc-purpose-desc");
     description = description.child(h("p").text(purpose.description.get(s.locale())).build());
     if !purpose.recipients.is_empty() {
-        description = description.child(h("p").class("pc-note").text(&format!("{} {}", s.get("settings.recipients"), purpose.recipients.join(", "))).build());
+        description = description.child(
+            h("p")
+                .class("pc-note")
+                .text(&format!(
+                    "{} {}",
+                    s.get("settings.recipients"),
+                    purpose.recipients.join(", ")
+                ))
+                .build(),
+        );
     }
     if let Some(lock) = view.lock {
-        description = description.child(h("p").class("pc-lock").attr("data-pc-lock", lock_name(lock)).text(lock_text(s, lock)).build());
+        description = description.child(
+            h("p")
+                .class("pc-lock")
+                .attr("data-pc-lock", lock_name(lock))
+                .text(lock_text(s, lock))
+                .build(),
+        );
     } else if view.state == "suspended" {
-        description = description.child(h("p").class("pc-lock").text(s.get("state.suspended")).build());
+        description = description.child(
+            h("p")
+                .class("pc-lock")
+                .text(s.get("state.suspended"))
+                .build(),
+        );
     }
     if let Some(first) = purpose.sections.first() {
         description = description.child(
-            h("p").child(
-                h("button")
-                    .attr("type", "button")
-                    .class("pc-link")
-                    .attr("data-pc-action", "policy")
-                    .attr("data-pc-section", &section_anchor(first))
-                    .text(s.get("settings.read"))
-                    .build(),
-            )
-            .build(),
+            h("p")
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("pc-link")
+                        .attr("data-pc-action", "policy")
+                        .attr("data-pc-section", &section_anchor(first))
+                        .text(s.get("settings.read"))
+                        .build(),
+                )
+                .build(),
         );
     }
     row.child(description.build()).build()
@@ -182,28 +242,51 @@ pub fn settings(s: &Strings, manifest: &Manifest, views: &[PurposeView]) -> El {
         let view = views.iter().find(|v| v.id == p.id)?;
         Some(purpose_row(s, p, view))
     });
-    dialog("settings", "pc-settings-title", s.get("settings.title"), "pc-dialog")
-        .closable(s)
-        .body([
-            h("p").class("pc-text").text(s.get("settings.text")).build(),
-            h("div").class("pc-purposes").children(rows).build(),
-            h("div")
-                .class("pc-actions pc-actions-equal")
-                .child(button("reject-all", s.get("reject-all"), "pc-button"))
-                .child(button("accept-all", s.get("accept-all"), "pc-button"))
-                .child(button("save", s.get("settings.save"), "pc-button pc-primary"))
-                .build(),
-        ])
+    dialog(
+        "settings",
+        "pc-settings-title",
+        s.get("settings.title"),
+        "pc-dialog",
+    )
+    .closable(s)
+    .body([
+        h("p").class("pc-text").text(s.get("settings.text")).build(),
+        h("div").class("pc-purposes").children(rows).build(),
+        h("div")
+            .class("pc-actions pc-actions-equal")
+            .child(button("reject-all", s.get("reject-all"), "pc-button"))
+            .child(button("accept-all", s.get("accept-all"), "pc-button"))
+            .child(button(
+                "save",
+                s.get("settings.save"),
+                "pc-button pc-primary",
+            ))
+            .build(),
+    ])
 }
 
 /// The age gate: birth year and month, a neutral question.
 pub fn age_gate(s: &Strings, this_year: i64, error: Option<&str>) -> El {
-    let mut month = h("select").attr("id", "pc-birth-month").attr("data-pc-field", "birth-month").attr("required", "");
+    let mut month = h("select")
+        .attr("id", "pc-birth-month")
+        .attr("data-pc-field", "birth-month")
+        .attr("required", "");
     month = month.child(h("option").attr("value", "").text("—").build());
     for m in 1..=12u32 {
-        month = month.child(h("option").attr("value", &m.to_string()).text(&s.month(m)).build());
+        month = month.child(
+            h("option")
+                .attr("value", &m.to_string())
+                .text(&s.month(m))
+                .build(),
+        );
     }
-    dialog("age-gate", "pc-age-title", s.get("age.title"), "pc-dialog pc-dialog-small").body([
+    dialog(
+        "age-gate",
+        "pc-age-title",
+        s.get("age.title"),
+        "pc-dialog pc-dialog-small",
+    )
+    .body([
         h("p").class("pc-text").text(s.get("age.text")).build(),
         h("form")
             .attr("data-pc-form", "age")
@@ -214,7 +297,12 @@ pub fn age_gate(s: &Strings, this_year: i64, error: Option<&str>) -> El {
                     .child(
                         h("div")
                             .class("pc-field")
-                            .child(h("label").attr("for", "pc-birth-year").text(s.get("age.year")).build())
+                            .child(
+                                h("label")
+                                    .attr("for", "pc-birth-year")
+                                    .text(s.get("age.year"))
+                                    .build(),
+                            )
                             .child(
                                 h("input")
                                     .attr("id", "pc-birth-year")
@@ -232,17 +320,35 @@ pub fn age_gate(s: &Strings, this_year: i64, error: Option<&str>) -> El {
                     .child(
                         h("div")
                             .class("pc-field")
-                            .child(h("label").attr("for", "pc-birth-month").text(s.get("age.month")).build())
+                            .child(
+                                h("label")
+                                    .attr("for", "pc-birth-month")
+                                    .text(s.get("age.month"))
+                                    .build(),
+                            )
                             .child(month.build())
                             .build(),
                     )
                     .build(),
             )
-            .children(error.map(|e| h("p").class("pc-error").attr("role", "alert").text(e).build()))
+            .children(error.map(|e| {
+                h("p")
+                    .class("pc-error")
+                    .attr("role", "alert")
+                    .text(e)
+                    .build()
+            }))
             .child(
                 h("div")
                     .class("pc-actions")
-                    .child(h("button").attr("type", "submit").class("pc-button pc-primary").attr("data-pc-action", "age-submit").text(s.get("age.submit")).build())
+                    .child(
+                        h("button")
+                            .attr("type", "submit")
+                            .class("pc-button pc-primary")
+                            .attr("data-pc-action", "age-submit")
+                            .text(s.get("age.submit"))
+                            .build(),
+                    )
                     .build(),
             )
             .build(),
@@ -269,86 +375,224 @@ pub fn guardian(s: &Strings, manifest: &Manifest, verify: bool, step: &GuardianS
         .collect();
     let mut body = vec![h("p").class("pc-text").text(s.get("guardian.text")).build()];
     if !forbidden.is_empty() {
-        body.push(h("p").class("pc-note").attr("data-pc-lock", "forbidden").text(&format!("{} {}", s.get("guardian.forbidden"), forbidden.join(", "))).build());
+        body.push(
+            h("p")
+                .class("pc-note")
+                .attr("data-pc-lock", "forbidden")
+                .text(&format!(
+                    "{} {}",
+                    s.get("guardian.forbidden"),
+                    forbidden.join(", ")
+                ))
+                .build(),
+        );
     }
     match step {
-        GuardianStep::Waiting => body.push(h("p").class("pc-note").attr("role", "status").text(s.get("guardian.waiting")).build()),
+        GuardianStep::Waiting => body.push(
+            h("p")
+                .class("pc-note")
+                .attr("role", "status")
+                .text(s.get("guardian.waiting"))
+                .build(),
+        ),
         GuardianStep::Form(error) => {
             let field = |id: &str, label: &str, input: super::dom::H| {
-                h("div").class("pc-field").child(h("label").attr("for", id).text(label).build()).child(input.attr("id", id).build()).build()
+                h("div")
+                    .class("pc-field")
+                    .child(h("label").attr("for", id).text(label).build())
+                    .child(input.attr("id", id).build())
+                    .build()
             };
             let relationship = h("select")
                 .attr("data-pc-field", "guardian-relationship")
-                .child(h("option").attr("value", "parent").text(s.get("guardian.parent")).build())
-                .child(h("option").attr("value", "legal guardian").text(s.get("guardian.legal")).build());
+                .child(
+                    h("option")
+                        .attr("value", "parent")
+                        .text(s.get("guardian.parent"))
+                        .build(),
+                )
+                .child(
+                    h("option")
+                        .attr("value", "legal guardian")
+                        .text(s.get("guardian.legal"))
+                        .build(),
+                );
             let mut form = h("form")
                 .attr("data-pc-form", "guardian")
                 .attr("novalidate", "")
-                .child(field("pc-guardian-name", s.get("guardian.name"), h("input").attr("type", "text").attr("data-pc-field", "guardian-name").attr("autocomplete", "name").attr("required", "")))
-                .child(field("pc-guardian-relationship", s.get("guardian.relationship"), relationship));
+                .child(field(
+                    "pc-guardian-name",
+                    s.get("guardian.name"),
+                    h("input")
+                        .attr("type", "text")
+                        .attr("data-pc-field", "guardian-name")
+                        .attr("autocomplete", "name")
+                        .attr("required", ""),
+                ))
+                .child(field(
+                    "pc-guardian-relationship",
+                    s.get("guardian.relationship"),
+                    relationship,
+                ));
             if verify {
-                form = form.child(field("pc-guardian-contact", s.get("guardian.contact"), h("input").attr("type", "text").attr("data-pc-field", "guardian-contact").attr("autocomplete", "email").attr("required", "")));
+                form = form.child(field(
+                    "pc-guardian-contact",
+                    s.get("guardian.contact"),
+                    h("input")
+                        .attr("type", "text")
+                        .attr("data-pc-field", "guardian-contact")
+                        .attr("autocomplete", "email")
+                        .attr("required", ""),
+                ));
             }
             form = form
                 .child(
                     h("div")
                         .class("pc-check")
-                        .child(h("input").attr("type", "checkbox").attr("id", "pc-guardian-attest").attr("data-pc-field", "guardian-attest").attr("required", "").build())
-                        .child(h("label").attr("for", "pc-guardian-attest").text(s.get("guardian.attest")).build())
+                        .child(
+                            h("input")
+                                .attr("type", "checkbox")
+                                .attr("id", "pc-guardian-attest")
+                                .attr("data-pc-field", "guardian-attest")
+                                .attr("required", "")
+                                .build(),
+                        )
+                        .child(
+                            h("label")
+                                .attr("for", "pc-guardian-attest")
+                                .text(s.get("guardian.attest"))
+                                .build(),
+                        )
                         .build(),
                 )
-                .children(error.as_deref().map(|e| h("p").class("pc-error").attr("role", "alert").text(e).build()))
+                .children(error.as_deref().map(|e| {
+                    h("p")
+                        .class("pc-error")
+                        .attr("role", "alert")
+                        .text(e)
+                        .build()
+                }))
                 .child(
                     h("div")
                         .class("pc-actions")
-                        .child(button("guardian-later", s.get("guardian.later"), "pc-button"))
-                        .child(h("button").attr("type", "submit").class("pc-button pc-primary").attr("data-pc-action", "guardian-submit").text(s.get("guardian.submit")).build())
+                        .child(button(
+                            "guardian-later",
+                            s.get("guardian.later"),
+                            "pc-button",
+                        ))
+                        .child(
+                            h("button")
+                                .attr("type", "submit")
+                                .class("pc-button pc-primary")
+                                .attr("data-pc-action", "guardian-submit")
+                                .text(s.get("guardian.submit"))
+                                .build(),
+                        )
                         .build(),
                 );
             body.push(form.build());
         }
     }
-    dialog("guardian", "pc-guardian-title", s.get("guardian.title"), "pc-dialog").body(body)
+    dialog(
+        "guardian",
+        "pc-guardian-title",
+        s.get("guardian.title"),
+        "pc-dialog",
+    )
+    .body(body)
 }
 
 /// The prominent notice of a material change: summary, purposes to answer again (off
 /// until answered), and the changed sections (their word diffs are filled in when loaded).
-pub fn material_notice(s: &Strings, manifest: &Manifest, summary: Option<&str>, purposes: &[String]) -> El {
-    let rows = purposes.iter().filter_map(|id| manifest.purpose(id)).map(|p| {
-        let id = format!("pc-notice-{}", p.id);
-        h("div")
-            .class("pc-purpose")
-            .child(
-                h("div")
-                    .class("pc-purpose-head")
-                    .child(h("input").attr("type", "checkbox").attr("role", "switch").attr("id", &id).attr("data-pc-purpose", &p.id).build())
-                    .child(h("label").attr("for", &id).class("pc-purpose-title").text(p.title.get(s.locale())).build())
-                    .build(),
-            )
-            .child(h("p").class("pc-purpose-desc").text(p.description.get(s.locale())).build())
-            .build()
-    });
-    dialog("change-notice", "pc-notice-title", s.get("notice.material.title"), "pc-dialog pc-dialog-wide")
-        .body([
-            h("p").class("pc-text").text(s.get("notice.material.text")).build(),
-        ]
+pub fn material_notice(
+    s: &Strings,
+    manifest: &Manifest,
+    summary: Option<&str>,
+    purposes: &[String],
+) -> El {
+    let rows = purposes
+        .iter()
+        .filter_map(|id| manifest.purpose(id))
+        .map(|p| {
+            let id = format!("pc-notice-{}", p.id);
+            h("div")
+                .class("pc-purpose")
+                .child(
+                    h("div")
+                        .class("pc-purpose-head")
+                        .child(
+                            h("input")
+                                .attr("type", "checkbox")
+                                .attr("role", "switch")
+                                .attr("id", &id)
+                                .attr("data-pc-purpose", &p.id)
+                                .build(),
+                        )
+                        .child(
+                            h("label")
+                                .attr("for", &id)
+                                .class("pc-purpose-title")
+                                .text(p.title.get(s.locale()))
+                                .build(),
+                        )
+                        .build(),
+                )
+                .child(
+                    h("p")
+                        .class("pc-purpose-desc")
+                        .text(p.description.get(s.locale()))
+                        .build(),
+                )
+                .build()
+        });
+    dialog(
+        "change-notice",
+        "pc-notice-title",
+        s.get("notice.material.title"),
+        "pc-dialog pc-dialog-wide",
+    )
+    .body(
+        [h("p")
+            .class("pc-text")
+            .text(s.get("notice.material.text"))
+            .build()]
         .into_iter()
         .chain(summary.map(|t| h("p").class("pc-summary").text(t).build()))
         .chain([
-            h("h3").class("pc-subtitle").text(s.get("notice.purposes")).build(),
+            h("h3")
+                .class("pc-subtitle")
+                .text(s.get("notice.purposes"))
+                .build(),
             h("div").class("pc-purposes").children(rows).build(),
-            h("h3").class("pc-subtitle").text(s.get("notice.sections")).build(),
-            h("div").class("pc-changes").attr("data-pc-changes", "").child(h("p").class("pc-note").text(s.get("notice.loading")).build()).build(),
+            h("h3")
+                .class("pc-subtitle")
+                .text(s.get("notice.sections"))
+                .build(),
+            h("div")
+                .class("pc-changes")
+                .attr("data-pc-changes", "")
+                .child(
+                    h("p")
+                        .class("pc-note")
+                        .text(s.get("notice.loading"))
+                        .build(),
+                )
+                .build(),
             h("div")
                 .class("pc-actions")
                 .child(button("policy", s.get("notice.changes"), "pc-button"))
-                .child(button("acknowledge", s.get("notice.continue"), "pc-button pc-primary"))
+                .child(button(
+                    "acknowledge",
+                    s.get("notice.continue"),
+                    "pc-button pc-primary",
+                ))
                 .build(),
-        ]))
-        .and_then(|d| {
-            d.set_attribute("data-pc-level", "material")?;
-            Ok(d)
-        })
+        ]),
+    )
+    .and_then(|d| {
+        d.set_attribute("data-pc-level", "material")?;
+        Ok(d)
+    })
 }
 
 /// The dismissible bar of a minor change or an upcoming one.
@@ -371,15 +615,46 @@ pub fn notice_bar(s: &Strings, level: &str, text: &str) -> El {
 
 /// The policy viewer's frame: a search box and the place the policy goes.
 pub fn policy_dialog(s: &Strings) -> El {
-    dialog("policy", "pc-policy-title", s.get("policy.title"), "pc-dialog pc-dialog-wide pc-viewer")
-        .closable(s)
-        .body([
-            h("div")
-                .class("pc-search")
-                .child(h("label").attr("for", "pc-policy-search").class("pc-visually-hidden").text(s.get("policy.search")).build())
-                .child(h("input").attr("id", "pc-policy-search").attr("type", "search").attr("data-pc-field", "policy-search").attr("placeholder", s.get("policy.search")).build())
-                .build(),
-            h("p").class("pc-note").attr("data-pc-empty", "").attr("hidden", "").text(s.get("policy.none")).build(),
-            h("div").attr("data-pc-policy-body", "").child(h("p").class("pc-note").text(s.get("policy.loading")).build()).build(),
-        ])
+    dialog(
+        "policy",
+        "pc-policy-title",
+        s.get("policy.title"),
+        "pc-dialog pc-dialog-wide pc-viewer",
+    )
+    .closable(s)
+    .body([
+        h("div")
+            .class("pc-search")
+            .child(
+                h("label")
+                    .attr("for", "pc-policy-search")
+                    .class("pc-visually-hidden")
+                    .text(s.get("policy.search"))
+                    .build(),
+            )
+            .child(
+                h("input")
+                    .attr("id", "pc-policy-search")
+                    .attr("type", "search")
+                    .attr("data-pc-field", "policy-search")
+                    .attr("placeholder", s.get("policy.search"))
+                    .build(),
+            )
+            .build(),
+        h("p")
+            .class("pc-note")
+            .attr("data-pc-empty", "")
+            .attr("hidden", "")
+            .text(s.get("policy.none"))
+            .build(),
+        h("div")
+            .attr("data-pc-policy-body", "")
+            .child(
+                h("p")
+                    .class("pc-note")
+                    .text(s.get("policy.loading"))
+                    .build(),
+            )
+            .build(),
+    ])
 }

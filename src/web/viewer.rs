@@ -19,7 +19,9 @@ pub fn open(shared: &Shared, section: Option<String>) {
         let existing = dom::find(&app.root, "[data-pc=\"policy\"]");
         let dialog = match existing {
             Some(d) => d,
-            None => match super::ui::policy_dialog(&app.strings).and_then(|d| app.root.append_child(&d).map(|_| d)) {
+            None => match super::ui::policy_dialog(&app.strings)
+                .and_then(|d| app.root.append_child(&d).map(|_| d))
+            {
                 Ok(d) => d,
                 Err(_) => return,
             },
@@ -27,7 +29,10 @@ pub fn open(shared: &Shared, section: Option<String>) {
         let Ok(dialog) = dialog.dyn_into::<HtmlDialogElement>() else {
             return;
         };
-        app.opener = dom::document().ok().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        app.opener = dom::document()
+            .ok()
+            .and_then(|d| d.active_element())
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
         if !dialog.open() {
             let _ = dialog.show_modal();
         }
@@ -79,12 +84,17 @@ pub fn open(shared: &Shared, section: Option<String>) {
 
 fn scroll_to(dialog: &HtmlDialogElement, section: Option<&str>) {
     let target = section.and_then(|id| {
-        let escaped: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+        let escaped: String = id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
         dom::find(dialog, &format!("[id=\"{escaped}\"]"))
     });
     if let Some(target) = target {
         target.scroll_into_view();
-        if let Some(heading) = dom::find(&target, "h2, h3, h4, h5, h6").and_then(|h| h.dyn_into::<HtmlElement>().ok()) {
+        if let Some(heading) =
+            dom::find(&target, "h2, h3, h4, h5, h6").and_then(|h| h.dyn_into::<HtmlElement>().ok())
+        {
             let _ = heading.set_attribute("tabindex", "-1");
             let _ = heading.focus();
         }
@@ -101,8 +111,19 @@ fn format_of(url: Option<&str>) -> Option<Format> {
 async fn load(shared: &Shared) -> Result<(Policy, Option<Revision>), String> {
     let (url, text, versions, from) = {
         let app = shared.borrow();
-        let from = app.engine.record().notice.as_ref().map(|n| n.from.clone()).filter(|f| *f != app.engine.manifest().policy.version);
-        (app.options.policy_url.clone(), app.options.policy_text.clone(), app.options.versions_url.clone(), from)
+        let from = app
+            .engine
+            .record()
+            .notice
+            .as_ref()
+            .map(|n| n.from.clone())
+            .filter(|f| *f != app.engine.manifest().policy.version);
+        (
+            app.options.policy_url.clone(),
+            app.options.policy_text.clone(),
+            app.options.versions_url.clone(),
+            from,
+        )
     };
     let text = match (text, &url) {
         (Some(text), _) => text,
@@ -113,10 +134,15 @@ async fn load(shared: &Shared) -> Result<(Policy, Option<Revision>), String> {
     let policy = policy::parse(&text, format).map_err(|e| e.to_string())?;
     let revision = match (from, versions) {
         (Some(from), Some(versions)) => {
-            let ext = url.as_deref().and_then(|u| u.rsplit_once('.')).map_or("txt", |(_, e)| e);
+            let ext = url
+                .as_deref()
+                .and_then(|u| u.rsplit_once('.'))
+                .map_or("txt", |(_, e)| e);
             let old_url = format!("{versions}{from}.{ext}");
             match fetch_text(&old_url).await {
-                Ok(old_text) => policy::parse(&old_text, format).ok().map(|old| revision::compare(&old, &policy)),
+                Ok(old_text) => policy::parse(&old_text, format)
+                    .ok()
+                    .map(|old| revision::compare(&old, &policy)),
                 Err(_) => None,
             }
         }
@@ -150,7 +176,14 @@ pub fn fill_notice(shared: &Shared) {
                         .class("pc-change")
                         .attr("data-pc-change", change.level.as_str())
                         .child(dom::h("h4").text(&change.label()).build())
-                        .child(dom::h("ul").class("pc-reasons").children(change.reasons.iter().map(|r| dom::h("li").text(r).build())).build())
+                        .child(
+                            dom::h("ul")
+                                .class("pc-reasons")
+                                .children(
+                                    change.reasons.iter().map(|r| dom::h("li").text(r).build()),
+                                )
+                                .build(),
+                        )
                         .build();
                     if let (Ok(section), Ok(diff)) = (section, dom::from_tree(&document, &node)) {
                         let _ = section.append_child(&diff);
@@ -160,7 +193,9 @@ pub fn fill_notice(shared: &Shared) {
             }
             Ok((policy, None)) => {
                 let items = listed.iter().map(|id| {
-                    let label = policy.find(id).map_or_else(|| id.clone(), render::tree::section_title);
+                    let label = policy
+                        .find(id)
+                        .map_or_else(|| id.clone(), render::tree::section_title);
                     dom::h("li").text(&label).build()
                 });
                 if let Ok(list) = dom::h("ul").children(items).build() {
@@ -190,9 +225,17 @@ pub fn filter(root: &Element, query: &str) {
         }
     }
     if let Some(toc) = dom::find(&dialog, ".pc-toc") {
-        let _ = if query.is_empty() { toc.remove_attribute("hidden") } else { toc.set_attribute("hidden", "") };
+        let _ = if query.is_empty() {
+            toc.remove_attribute("hidden")
+        } else {
+            toc.set_attribute("hidden", "")
+        };
     }
     if let Some(empty) = dom::find(&dialog, "[data-pc-empty]") {
-        let _ = if shown == 0 { empty.remove_attribute("hidden") } else { empty.set_attribute("hidden", "") };
+        let _ = if shown == 0 {
+            empty.remove_attribute("hidden")
+        } else {
+            empty.set_attribute("hidden", "")
+        };
     }
 }

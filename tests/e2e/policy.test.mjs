@@ -45,3 +45,18 @@ test("nothing executable survives: a hostile policy renders as text", async () =
   assert.match(await page.locator("article").textContent(), /window\.__pwned = true/);
   assert.deepEqual(page.problems, []);
 });
+
+test("the playground compares two versions and shows the material change", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.url}/playground.html`);
+  await page.waitForSelector("#result .pc-revision");
+  assert.match(await page.locator("#verdict").textContent(), /^Overall: material/);
+  assert.match(await page.locator("#result [data-pc-change=material] ins").first().textContent(), /advertising partners/);
+  await page.fill("#new", await page.inputValue("#old"));
+  await page.click("button[type=submit]");
+  await page.waitForFunction(() => document.getElementById("verdict").textContent.startsWith("Overall: unchanged"));
+  await page.fill("#new", "");
+  await page.click("button[type=submit]");
+  await page.waitForFunction(() => document.getElementById("verdict").textContent.includes("empty"));
+  assert.deepEqual(page.problems, []);
+});
