@@ -72,7 +72,8 @@ pub(crate) struct App {
     pub opener: Option<HtmlElement>,
     pub last_saved: Option<String>,
     pub channel: Option<web_sys::BroadcastChannel>,
-    pub policy_loaded: bool,
+    /// Which version the viewer holds: `Some(false)` the current one, `Some(true)` the upcoming one.
+    pub policy_loaded: Option<bool>,
     _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
@@ -155,7 +156,7 @@ impl App {
             opener: None,
             last_saved: stored_raw,
             channel: None,
-            policy_loaded: false,
+            policy_loaded: None,
             _closures: Vec::new(),
         })
     }
@@ -663,7 +664,13 @@ fn on_action(shared: &Shared, action: &str, button: &Element) {
         }
         "policy" => {
             let section = button.get_attribute("data-pc-section");
-            super::viewer::open(shared, section);
+            // From the advance notice: the upcoming version, its changes marked.
+            let upcoming = button
+                .closest("[data-pc-level=\"upcoming\"]")
+                .ok()
+                .flatten()
+                .is_some();
+            super::viewer::open(shared, section, upcoming);
             Ok(())
         }
         "guardian-later" => {

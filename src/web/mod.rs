@@ -538,7 +538,11 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
         /// Opens the policy viewer, at a section when given (an id like `s-2-5` or a number like `2.5`).
         #[wasm_bindgen(js_name = showPolicy)]
         pub fn show_policy(&self, section: Option<String>) {
-            viewer::open(&self.app, section.map(|s| super::ui::section_anchor(&s)));
+            viewer::open(
+                &self.app,
+                section.map(|s| super::ui::section_anchor(&s)),
+                false,
+            );
         }
 
         /// Grants purposes (an API act, recorded as such).

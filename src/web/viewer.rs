@@ -12,8 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlDialogElement, HtmlElement};
 
-/// Opens the viewer at `section` (an element id), loading the policy the first time.
-pub fn open(shared: &Shared, section: Option<String>) {
+/// Opens the viewer at `section` (an element id), loading the policy the first time; with
+/// `upcoming`, the announced version with its changes marked.
+pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
     let dialog = {
         let mut app = shared.borrow_mut();
         let existing = dom::find(&app.root, "[data-pc=\"policy\"]");
@@ -39,14 +40,19 @@ pub fn open(shared: &Shared, section: Option<String>) {
         dialog
     };
     let loaded = shared.borrow().policy_loaded;
-    if loaded {
+    if loaded == Some(upcoming) {
         scroll_to(&dialog, section.as_deref());
         return;
     }
     let shared = shared.clone();
     spawn_local(async move {
         let body = dom::find(&dialog, "[data-pc-policy-body]");
-        match load(&shared).await {
+        let loaded = if upcoming {
+            load_upcoming(&shared).await
+        } else {
+            load(&shared).await
+        };
+        match loaded {
             Ok((policy, revision)) => {
                 let lang = shared.borrow().strings.locale().to_string();
                 let mut options = render::Options::for_lang(&lang);
@@ -69,7 +75,7 @@ pub fn open(shared: &Shared, section: Option<String>) {
                         let _ = body.append_child(&node);
                     }
                 }
-                shared.borrow_mut().policy_loaded = true;
+                shared.borrow_mut().policy_loaded = Some(upcoming);
                 scroll_to(&dialog, section.as_deref());
             }
             Err(e) => {
@@ -149,6 +155,35 @@ async fn load(shared: &Shared) -> Result<(Policy, Option<Revision>), String> {
         _ => None,
     };
     Ok((policy, revision))
+}
+
+/// The announced version (its `source`, beside the policy) compared with the current one.
+async fn load_upcoming(shared: &Shared) -> Result<(Policy, Option<Revision>), String> {
+    let (current, _) = load(shared).await?;
+    let (url, source) = {
+        let app = shared.borrow();
+        let source = app
+            .engine
+            .manifest()
+            .policy
+            .upcoming
+            .as_ref()
+            .and_then(|u| u.source.clone());
+        (app.options.policy_url.clone(), source)
+    };
+    let (Some(url), Some(source)) = (url, source) else {
+        return Ok((current, None));
+    };
+    let upcoming_url = web_sys::Url::new_with_base(&source, &url)
+        .map(|u| u.href())
+        .map_err(|_| format!("{source}: not a URL"))?;
+    let text = fetch_text(&upcoming_url)
+        .await
+        .map_err(|e| format!("{upcoming_url}: {e}"))?;
+    let upcoming =
+        policy::parse(&text, format_of(Some(&upcoming_url))).map_err(|e| e.to_string())?;
+    let revision = revision::compare(&current, &upcoming);
+    Ok((upcoming, Some(revision)))
 }
 
 /// Fills the material notice's list of changed sections with their word diffs (or their

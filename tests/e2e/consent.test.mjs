@@ -274,3 +274,44 @@ test("the policy viewer: rendered sections, search, a cited section opened from 
   assert.equal(await page.locator(`${$("policy")}[open]`).count(), 0);
   await context.close();
 });
+
+test("an upcoming version is announced in its window, with its changes marked; a minor revision is a dismissible bar", async () => {
+  const { page, context } = await visit();
+  await page.click(action("reject-all"));
+  // The manifest announces 2027-01 from 2026-12-15; on 2026-12-20 the bar shows.
+  await page.clock.setFixedTime(new Date("2026-12-20T10:00:00Z"));
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  const bar = page.locator(`${$("change-notice")}[data-pc-level="upcoming"]`);
+  await bar.waitFor();
+  assert.match(await bar.textContent(), /Our privacy policy changes on 15 January 2027/);
+  await bar.locator(action("policy")).click();
+  const viewer = page.locator(`${$("policy")}[open]`);
+  await viewer.locator('#s-2-5[data-pc-change="material"]').waitFor();
+  assert.match(await viewer.locator("#s-2-5 h3").textContent(), /advertising partners/);
+  await page.keyboard.press("Escape");
+  await bar.locator(action("acknowledge")).click();
+  assert.equal(await bar.count(), 0);
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  assert.equal(await page.locator($("change-notice")).count(), 0, "acknowledged");
+
+  // A minor revision: a bar, choices carried over.
+  await page.route("**/policy/consent.json", async (route) => {
+    const manifest = await (await route.fetch()).json();
+    manifest.policy.version = "2026-12";
+    delete manifest.policy.upcoming;
+    manifest.changelog.push({ version: "2026-12", date: "2026-12-01", level: "minor", summary: "Clarified examples." });
+    await route.fulfill({ json: manifest });
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  const minor = page.locator(`${$("change-notice")}[data-pc-level="minor"]`);
+  await minor.waitFor();
+  assert.equal(await minor.evaluate((el) => el.tagName), "DIV", "a bar, not a modal");
+  await minor.locator(action("acknowledge")).click();
+  assert.equal(await minor.count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.analytics.state), "denied");
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
