@@ -47,6 +47,12 @@ pub struct Options {
     pub toc_depth: u8,
     /// Sections to mark as changed, by id.
     pub changed: HashMap<String, ChangeMark>,
+    /// Show the policy's title (as a heading of level `heading_base`).
+    pub title: bool,
+    /// The heading level of the title (1 = `<h1>`); top-level sections are one below. A
+    /// viewer inside a dialog titled with `<h2>` uses 2 and hides the title, so the
+    /// outline has no gaps.
+    pub heading_base: u8,
 }
 
 impl Default for Options {
@@ -56,6 +62,8 @@ impl Default for Options {
             toc_label: "Contents".to_string(),
             toc_depth: 3,
             changed: HashMap::new(),
+            title: true,
+            heading_base: 1,
         }
     }
 }
@@ -105,6 +113,18 @@ pub fn policy(policy: &Policy, options: &Options) -> Node {
         children.push(section(s, options));
     }
     element("article", class("pc-policy"), children)
+}
+
+/// `<h1>` … `<h6>` for a level (clamped).
+fn heading_tag(level: u8) -> &'static str {
+    match level {
+        0 | 1 => "h1",
+        2 => "h2",
+        3 => "h3",
+        4 => "h4",
+        5 => "h5",
+        _ => "h6",
+    }
 }
 
 /// `1.2.1 Heading`, `I. Heading`, or the heading alone.
@@ -166,13 +186,7 @@ fn toc(policy: &Policy, options: &Options) -> Node {
 }
 
 fn section(s: &Section, options: &Options) -> Node {
-    let heading_tag = match s.level {
-        0 | 1 => "h2",
-        2 => "h3",
-        3 => "h4",
-        4 => "h5",
-        _ => "h6",
-    };
+    let heading_tag = heading_tag(options.heading_base.saturating_add(s.level.max(1)));
     let mut heading = Vec::new();
     if let Some(number) = &s.number {
         heading.push(element(

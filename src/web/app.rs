@@ -74,6 +74,8 @@ pub(crate) struct App {
     pub channel: Option<web_sys::BroadcastChannel>,
     /// Which version the viewer holds: `Some(false)` the current one, `Some(true)` the upcoming one.
     pub policy_loaded: Option<bool>,
+    /// What the banner or bar on screen says (empty: none), to rebuild it only on change.
+    pub shown: String,
     _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
@@ -157,6 +159,7 @@ impl App {
             last_saved: stored_raw,
             channel: None,
             policy_loaded: None,
+            shown: String::new(),
             _closures: Vec::new(),
         })
     }
@@ -189,40 +192,50 @@ impl App {
 
     fn try_render(&mut self) -> Result<(), JsValue> {
         let prompt = self.engine.prompt();
-        // The banner and bars are rebuilt; the settings button is always there.
-        for old in dom::find_all(&self.root, "[data-pc=\"banner\"], .pc-bar, .pc-fab") {
-            old.remove();
+        // The banner and bars are rebuilt only when what they say changes, so focus and the
+        // element that opened a dialog survive a render.
+        let shown = match &prompt {
+            Prompt::Banner { reason } => format!("banner:{reason:?}:{}", self.gpc),
+            Prompt::ChangeNotice { level: Level::Minor, .. } if !self.dismissed.contains("minor") => "minor".into(),
+            Prompt::UpcomingChange { .. } if !self.dismissed.contains("upcoming") => "upcoming".into(),
+            _ => String::new(),
+        };
+        if self.shown != shown {
+            self.shown = shown;
+            let focused = dom::document().ok().and_then(|d| d.active_element()).and_then(|e| e.get_attribute("data-pc-action"));
+            for old in dom::find_all(&self.root, "[data-pc=\"banner\"], .pc-bar") {
+                old.remove();
+            }
+            let manifest = self.engine.manifest();
+            let fresh = match &prompt {
+                Prompt::Banner { reason } => Some(ui::banner(&self.strings, reason, self.gpc, manifest)?),
+                Prompt::ChangeNotice { level: Level::Minor, .. } if !self.dismissed.contains("minor") => {
+                    Some(ui::notice_bar(&self.strings, "minor", self.strings.get("notice.minor.text"))?)
+                }
+                Prompt::UpcomingChange { date, .. } if !self.dismissed.contains("upcoming") => {
+                    let text = self.strings.get("notice.upcoming.text").replace("{date}", &self.strings.date(date));
+                    Some(ui::notice_bar(&self.strings, "upcoming", &text)?)
+                }
+                _ => None,
+            };
+            if let Some(fresh) = fresh {
+                self.root.prepend_with_node_1(&fresh)?;
+                // Focus that was on a control of the old banner moves to the same control.
+                let same = focused.and_then(|a| dom::find(&fresh, &format!("[data-pc-action=\"{a}\"]")));
+                if let Some(control) = same.and_then(|c| c.dyn_into::<HtmlElement>().ok()) {
+                    let _ = control.focus();
+                }
+            }
         }
         let manifest = self.engine.manifest();
-        match &prompt {
-            Prompt::Banner { reason } => {
-                let banner = ui::banner(&self.strings, reason, self.gpc, manifest)?;
-                self.root.prepend_with_node_1(&banner)?;
-            }
-            Prompt::ChangeNotice {
-                level: Level::Minor,
-                ..
-            } if !self.dismissed.contains("minor") => {
-                let bar = ui::notice_bar(
-                    &self.strings,
-                    "minor",
-                    self.strings.get("notice.minor.text"),
-                )?;
-                self.root.prepend_with_node_1(&bar)?;
-            }
-            Prompt::UpcomingChange { date, .. } if !self.dismissed.contains("upcoming") => {
-                let text = self
-                    .strings
-                    .get("notice.upcoming.text")
-                    .replace("{date}", &self.strings.date(date));
-                let bar = ui::notice_bar(&self.strings, "upcoming", &text)?;
-                self.root.prepend_with_node_1(&bar)?;
+        let fab = dom::find(&self.root, ".pc-fab");
+        match (matches!(prompt, Prompt::Banner { .. }), fab) {
+            (true, Some(fab)) => fab.remove(),
+            (false, None) => {
+                let button = ui::settings_button(&self.strings)?;
+                self.root.append_child(&button)?;
             }
             _ => {}
-        }
-        if !matches!(prompt, Prompt::Banner { .. }) {
-            let button = ui::settings_button(&self.strings)?;
-            self.root.append_child(&button)?;
         }
         let wanted: Option<&'static str> = match &prompt {
             Prompt::AgeGate => Some("age-gate"),
@@ -477,7 +490,7 @@ pub(crate) fn dispatch_window_event(name: &str, detail: &JsValue) {
 pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
     let root = shared.borrow().root.clone();
     let mut closures = Vec::new();
-    for kind in ["click", "submit", "input", "close", "cancel"] {
+    for kind in ["click", "submit", "input", "close", "cancel", "keydown"] {
         let weak = Rc::downgrade(shared);
         let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             if let Some(shared) = weak.upgrade() {
@@ -603,6 +616,7 @@ fn on_event(shared: &Shared, event: &web_sys::Event) {
                 super::viewer::filter(&shared.borrow().root, &input.value());
             }
         }
+        "keydown" => trap_focus(event, &target),
         "close" | "cancel" => {
             if let Some(dialog) = target.dyn_ref::<HtmlDialogElement>() {
                 if event.type_() == "cancel" {
@@ -618,6 +632,36 @@ fn on_event(shared: &Shared, event: &web_sys::Event) {
             }
         }
         _ => {}
+    }
+}
+
+/// Tab and Shift+Tab stay inside an open dialog: from the last control to the first and back.
+fn trap_focus(event: &web_sys::Event, target: &Element) {
+    let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+        return;
+    };
+    if key.key() != "Tab" {
+        return;
+    }
+    let Some(dialog) = dialog_of(target).filter(HtmlDialogElement::open) else {
+        return;
+    };
+    let focusable: Vec<HtmlElement> = dom::find_all(&dialog, "button, input, select, textarea, a[href], [tabindex]:not([tabindex=\"-1\"])")
+        .into_iter()
+        .filter_map(|e| e.dyn_into::<HtmlElement>().ok())
+        .filter(|e| !e.has_attribute("disabled") && e.closest("[hidden]").ok().flatten().is_none())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+        return;
+    };
+    let active = dom::document().ok().and_then(|d| d.active_element());
+    let at = |e: &HtmlElement| active.as_ref().is_some_and(|a| a == e.unchecked_ref::<Element>());
+    if key.shift_key() && at(first) {
+        event.prevent_default();
+        let _ = last.focus();
+    } else if !key.shift_key() && at(last) {
+        event.prevent_default();
+        let _ = first.focus();
     }
 }
 

@@ -56,6 +56,12 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
             Ok((policy, revision)) => {
                 let lang = shared.borrow().strings.locale().to_string();
                 let mut options = render::Options::for_lang(&lang);
+                // The dialog's <h2> carries the title; sections follow as <h3>.
+                options.title = false;
+                options.heading_base = 2;
+                if let Some(title) = dom::find(&dialog, "#pc-policy-title").filter(|_| !policy.title.is_empty()) {
+                    title.set_text_content(Some(&policy.title));
+                }
                 if let Some(revision) = &revision {
                     let label = shared.borrow().strings.get("policy.changed").to_string();
                     for change in revision.changed(Level::Minor) {

@@ -265,7 +265,7 @@ test("the policy viewer: rendered sections, search, a cited section opened from 
   assert.equal(await viewer.locator("section.pc-section").count(), 25);
   await page.fill('[data-pc-field="policy-search"]', "Minors");
   assert.equal(await viewer.locator("section.pc-section:not([hidden])").count(), 1);
-  assert.equal(await viewer.locator("section.pc-section:not([hidden]) h2").textContent(), "Protection of Minors");
+  assert.equal(await viewer.locator("section.pc-section:not([hidden]) h3").textContent(), "Protection of Minors");
   await page.fill('[data-pc-field="policy-search"]', "zzz no such words");
   assert.equal(await viewer.locator("[data-pc-empty]:not([hidden])").count(), 1);
   // Escape first clears the search field (the browser's own behaviour), then closes.
@@ -288,7 +288,7 @@ test("an upcoming version is announced in its window, with its changes marked; a
   await bar.locator(action("policy")).click();
   const viewer = page.locator(`${$("policy")}[open]`);
   await viewer.locator('#s-2-5[data-pc-change="material"]').waitFor();
-  assert.match(await viewer.locator("#s-2-5 h3").textContent(), /advertising partners/);
+  assert.match(await viewer.locator("#s-2-5 h4").textContent(), /advertising partners/);
   await page.keyboard.press("Escape");
   await bar.locator(action("acknowledge")).click();
   assert.equal(await bar.count(), 0);
