@@ -98,9 +98,9 @@ fn class(name: &str) -> Vec<(&'static str, String)> {
 /// The whole policy: `<article>` with title, preamble, table of contents and sections.
 pub fn policy(policy: &Policy, options: &Options) -> Node {
     let mut children = Vec::new();
-    if !policy.title.is_empty() {
+    if options.title && !policy.title.is_empty() {
         children.push(element(
-            "h1",
+            heading_tag(options.heading_base),
             class("pc-title"),
             vec![Node::Text(policy.title.clone())],
         ));
@@ -176,7 +176,7 @@ fn toc(policy: &Policy, options: &Options) -> Node {
         ],
         vec![
             element(
-                "h2",
+                heading_tag(options.heading_base + 1),
                 class("pc-toc-title"),
                 vec![Node::Text(options.toc_label.clone())],
             ),

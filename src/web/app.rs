@@ -196,24 +196,42 @@ impl App {
         // element that opened a dialog survive a render.
         let shown = match &prompt {
             Prompt::Banner { reason } => format!("banner:{reason:?}:{}", self.gpc),
-            Prompt::ChangeNotice { level: Level::Minor, .. } if !self.dismissed.contains("minor") => "minor".into(),
-            Prompt::UpcomingChange { .. } if !self.dismissed.contains("upcoming") => "upcoming".into(),
+            Prompt::ChangeNotice {
+                level: Level::Minor,
+                ..
+            } if !self.dismissed.contains("minor") => "minor".into(),
+            Prompt::UpcomingChange { .. } if !self.dismissed.contains("upcoming") => {
+                "upcoming".into()
+            }
             _ => String::new(),
         };
         if self.shown != shown {
             self.shown = shown;
-            let focused = dom::document().ok().and_then(|d| d.active_element()).and_then(|e| e.get_attribute("data-pc-action"));
+            let focused = dom::document()
+                .ok()
+                .and_then(|d| d.active_element())
+                .and_then(|e| e.get_attribute("data-pc-action"));
             for old in dom::find_all(&self.root, "[data-pc=\"banner\"], .pc-bar") {
                 old.remove();
             }
             let manifest = self.engine.manifest();
             let fresh = match &prompt {
-                Prompt::Banner { reason } => Some(ui::banner(&self.strings, reason, self.gpc, manifest)?),
-                Prompt::ChangeNotice { level: Level::Minor, .. } if !self.dismissed.contains("minor") => {
-                    Some(ui::notice_bar(&self.strings, "minor", self.strings.get("notice.minor.text"))?)
+                Prompt::Banner { reason } => {
+                    Some(ui::banner(&self.strings, reason, self.gpc, manifest)?)
                 }
+                Prompt::ChangeNotice {
+                    level: Level::Minor,
+                    ..
+                } if !self.dismissed.contains("minor") => Some(ui::notice_bar(
+                    &self.strings,
+                    "minor",
+                    self.strings.get("notice.minor.text"),
+                )?),
                 Prompt::UpcomingChange { date, .. } if !self.dismissed.contains("upcoming") => {
-                    let text = self.strings.get("notice.upcoming.text").replace("{date}", &self.strings.date(date));
+                    let text = self
+                        .strings
+                        .get("notice.upcoming.text")
+                        .replace("{date}", &self.strings.date(date));
                     Some(ui::notice_bar(&self.strings, "upcoming", &text)?)
                 }
                 _ => None,
@@ -221,7 +239,8 @@ impl App {
             if let Some(fresh) = fresh {
                 self.root.prepend_with_node_1(&fresh)?;
                 // Focus that was on a control of the old banner moves to the same control.
-                let same = focused.and_then(|a| dom::find(&fresh, &format!("[data-pc-action=\"{a}\"]")));
+                let same =
+                    focused.and_then(|a| dom::find(&fresh, &format!("[data-pc-action=\"{a}\"]")));
                 if let Some(control) = same.and_then(|c| c.dyn_into::<HtmlElement>().ok()) {
                     let _ = control.focus();
                 }
@@ -646,16 +665,23 @@ fn trap_focus(event: &web_sys::Event, target: &Element) {
     let Some(dialog) = dialog_of(target).filter(HtmlDialogElement::open) else {
         return;
     };
-    let focusable: Vec<HtmlElement> = dom::find_all(&dialog, "button, input, select, textarea, a[href], [tabindex]:not([tabindex=\"-1\"])")
-        .into_iter()
-        .filter_map(|e| e.dyn_into::<HtmlElement>().ok())
-        .filter(|e| !e.has_attribute("disabled") && e.closest("[hidden]").ok().flatten().is_none())
-        .collect();
+    let focusable: Vec<HtmlElement> = dom::find_all(
+        &dialog,
+        "button, input, select, textarea, a[href], [tabindex]:not([tabindex=\"-1\"])",
+    )
+    .into_iter()
+    .filter_map(|e| e.dyn_into::<HtmlElement>().ok())
+    .filter(|e| !e.has_attribute("disabled") && e.closest("[hidden]").ok().flatten().is_none())
+    .collect();
     let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
         return;
     };
     let active = dom::document().ok().and_then(|d| d.active_element());
-    let at = |e: &HtmlElement| active.as_ref().is_some_and(|a| a == e.unchecked_ref::<Element>());
+    let at = |e: &HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == e.unchecked_ref::<Element>())
+    };
     if key.shift_key() && at(first) {
         event.prevent_default();
         let _ = last.focus();

@@ -59,7 +59,9 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
                 // The dialog's <h2> carries the title; sections follow as <h3>.
                 options.title = false;
                 options.heading_base = 2;
-                if let Some(title) = dom::find(&dialog, "#pc-policy-title").filter(|_| !policy.title.is_empty()) {
+                if let Some(title) =
+                    dom::find(&dialog, "#pc-policy-title").filter(|_| !policy.title.is_empty())
+                {
                     title.set_text_content(Some(&policy.title));
                 }
                 if let Some(revision) = &revision {
