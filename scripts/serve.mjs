@@ -19,6 +19,14 @@ const TYPES = {
   ".ico": "image/x-icon",
 };
 
+/** The demo's CSP pages are served with the policies they demonstrate. */
+export const CSP = {
+  "/csp.html":
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'",
+  "/csp-nonce.html":
+    "default-src 'self'; script-src 'self' 'nonce-n0nce' 'wasm-unsafe-eval'; style-src 'self'; require-trusted-types-for 'script'; trusted-types policy-consent",
+};
+
 /**
  * Starts a server for `root`; resolves to { server, url }.
  * `mounts` maps URL prefixes to other directories (the tests serve their fixtures so);
@@ -38,6 +46,7 @@ export function serve({ root, port = 0, mounts = {}, headers = () => ({}) }) {
       res.writeHead(200, {
         "content-type": TYPES[extname(path)] ?? "application/octet-stream",
         "cache-control": "no-store",
+        ...(CSP[url.pathname] ? { "content-security-policy": CSP[url.pathname] } : {}),
         ...headers(url),
       });
       res.end(body);

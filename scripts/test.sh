@@ -23,8 +23,9 @@ step "wasm-pack test --node (the Wasm API) and --chrome (the browser stores)"
 wasm-pack test --node --no-default-features --test web
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --no-default-features --test browser
 
-step "build the Wasm module"
+step "build the Wasm module and the npm package"
 scripts/build-wasm.sh
+scripts/build-npm.sh
 
 step "end-to-end tests in Chromium"
 node --test tests/e2e/

@@ -1,12 +1,56 @@
 //! Script gating: `<script type="text/plain" data-consent="analytics" [data-src]>` and
 //! `<iframe|img data-consent data-src>` become live when their purposes are granted, never
 //! before. A script is cloned with `createElement` and the page's nonce, so it runs under a
-//! CSP that uses nonces.
+//! CSP that uses nonces; under Trusted Types its URL or text go through a policy named
+//! `policy-consent` (the page's CSP must allow it: `trusted-types policy-consent`), created
+//! only when there is a gated script to run.
 
 use super::dom;
+use js_sys::{Function, Reflect};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement};
+
+thread_local! {
+    /// The Trusted Types policy, once made (`None` inside: there is no `trustedTypes`).
+    static POLICY: RefCell<Option<Option<JsValue>>> = const { RefCell::new(None) };
+}
+
+/// The `policy-consent` Trusted Types policy, or `Ok(None)` where the browser has no
+/// Trusted Types; `Err` when the page's CSP does not allow it.
+fn trusted_types() -> Result<Option<JsValue>, JsValue> {
+    if let Some(made) = POLICY.with(|p| p.borrow().clone()) {
+        return Ok(made);
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let factory = Reflect::get(&window, &"trustedTypes".into())?;
+    let made = if factory.is_undefined() || factory.is_null() {
+        None
+    } else {
+        let create: Function = Reflect::get(&factory, &"createPolicy".into())?.dyn_into()?;
+        // The page's own markup is the source: the rules keep it as it is. `String` serves
+        // as that identity, since `new Function` would need 'unsafe-eval'.
+        let identity = Reflect::get(&window, &"String".into())?;
+        let rules = js_sys::Object::new();
+        Reflect::set(&rules, &"createScript".into(), &identity)?;
+        Reflect::set(&rules, &"createScriptURL".into(), &identity)?;
+        Some(create.call2(&factory, &"policy-consent".into(), &rules)?)
+    };
+    POLICY.with(|p| *p.borrow_mut() = Some(made.clone()));
+    Ok(made)
+}
+
+/// A value for a script sink: the string, or the policy's trusted object for it.
+fn trusted(kind: &str, value: &str) -> Result<JsValue, JsValue> {
+    match trusted_types()? {
+        None => Ok(JsValue::from_str(value)),
+        Some(policy) => {
+            let method: Function = Reflect::get(&policy, &kind.into())?.dyn_into()?;
+            method.call1(&policy, &value.into())
+        }
+    }
+}
 
 /// Activates every gated element whose purposes (space-separated) are all granted.
 pub fn activate(granted: &BTreeSet<String>) {
@@ -70,11 +114,16 @@ fn activate_script(document: &web_sys::Document, original: &Element, nonce: Opti
     ) {
         script.set_nonce(nonce);
     }
-    match original.get_attribute("data-src") {
+    let sink = match original.get_attribute("data-src") {
         Some(src) => {
-            let _ = script.set_attribute("src", &src);
+            trusted("createScriptURL", &src).and_then(|v| Reflect::set(&script, &"src".into(), &v))
         }
-        None => script.set_text_content(original.text_content().as_deref()),
+        None => trusted("createScript", &original.text_content().unwrap_or_default())
+            .and_then(|v| Reflect::set(&script, &"text".into(), &v)),
+    };
+    if sink.is_err() {
+        web_sys::console::warn_1(&"policy-consent: a gated script was not run: under Trusted Types the page's CSP must allow the policy `policy-consent` (trusted-types policy-consent)".into());
+        return;
     }
     let _ = script.set_attribute(
         "data-pc-from",

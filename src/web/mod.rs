@@ -134,6 +134,23 @@ export interface ChangeDetail {
 /** A section change from `comparePolicies`. */
 export interface SectionChange { id: string; heading: string; change: "added" | "removed" | "moved" | "modified" | "unchanged"; level: "unchanged" | "cosmetic" | "minor" | "material"; reasons: string[]; diff: Array<{ op: "equal" | "insert" | "delete"; text: string }>; number?: string; old_id?: string }
 
+/** A styled run of text in the policy model. */
+export interface Span { text: string; strong?: boolean; em?: boolean; code?: boolean; del?: boolean; href?: string }
+
+/** A block of the policy model. */
+export type Block =
+  | { type: "paragraph"; text: Span[] }
+  | { type: "list"; ordered: boolean; items: Array<{ marker?: string; blocks: Block[] }> }
+  | { type: "table"; head?: Block[][]; rows: Block[][][] }
+  | { type: "quote"; blocks: Block[] }
+  | { type: "code"; text: string };
+
+/** A section of the policy model. */
+export interface Section { id: string; number?: string; heading: string; level: number; anchors?: string[]; digest: string; blocks?: Block[]; sections?: Section[]; tail?: Block[] }
+
+/** The parsed policy (`renderPolicy(text, "json")`). */
+export interface PolicyModel { title: string; effective?: string; blocks?: Block[]; sections: Section[] }
+
 /** The comparison of two versions. */
 export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "material"; sections: SectionChange[]; purposes: string[] }
 "#;
@@ -560,7 +577,7 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
         /// Listens: `change` (detail: granted, record, persisted, reloadNeeded, consentMode).
         pub fn on(
             &self,
-            event: &str,
+            #[wasm_bindgen(unchecked_param_type = "\"change\"")] event: &str,
             #[wasm_bindgen(unchecked_param_type = "(detail: ChangeDetail) => void")]
             callback: Function,
         ) {
@@ -667,10 +684,10 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
     /// `format`: `"html"` (an HTML string), `"dom"` (a `DocumentFragment` built with
     /// `createElement`, ready to append), or `"json"` (the model as a plain JS object).
     /// `input`: `"text"` or `"markdown"`; sniffed from the content when omitted.
-    #[wasm_bindgen(js_name = renderPolicy)]
+    #[wasm_bindgen(js_name = renderPolicy, unchecked_return_type = "string | DocumentFragment | PolicyModel")]
     pub fn render_policy(
         text: &str,
-        format: &str,
+        #[wasm_bindgen(unchecked_param_type = "\"html\" | \"dom\" | \"json\"")] format: &str,
         input: Option<String>,
     ) -> Result<JsValue, JsError> {
         let parsed = parse(text, input.as_deref(), "renderPolicy")?;

@@ -1,0 +1,210 @@
+// Fitting every host: strict CSP and Trusted Types, nonces, Chinese, webview bridges,
+// Consent Mode and GPC.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, newPage } from "./browser.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(async () => env?.close());
+
+const $ = (hook) => `[data-pc="${hook}"]`;
+const action = (name) => `[data-pc-action="${name}"]`;
+
+const recordViolations = () => {
+  window.__violations = [];
+  document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
+};
+
+async function visit(path, { init = [], context, options = {} } = {}) {
+  context ??= await env.browser.newContext(options);
+  const page = await newPage(context);
+  for (const script of init) await page.addInitScript(script);
+  await page.goto(env.url + path);
+  await page.waitForFunction(() => window.policyConsent);
+  return { page, context };
+}
+
+async function adult(page) {
+  await page.click(action("accept-all"));
+  await page.fill('[data-pc-field="birth-year"]', "1990");
+  await page.selectOption('[data-pc-field="birth-month"]', "4");
+  await page.click(action("age-submit"));
+  await page.waitForFunction(() => window.policyConsent.granted("analytics"));
+}
+
+test("strict CSP with Trusted Types 'none': everything works, no violation", async () => {
+  const { page, context } = await visit("/csp.html", { init: [recordViolations] });
+  const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get("content-security-policy"));
+  assert.match(csp, /require-trusted-types-for 'script'; trusted-types 'none'/);
+  await page.waitForSelector($("banner"));
+  await page.click(action("settings"));
+  await page.check('input[data-pc-purpose="personalization"]');
+  await page.click(action("save"));
+  await page.fill('[data-pc-field="birth-year"]', "1990");
+  await page.selectOption('[data-pc-field="birth-month"]', "4");
+  await page.click(action("age-submit"));
+  await page.waitForFunction(() => document.querySelector("iframe[data-consent]").getAttribute("src"));
+  await page.click(action("open-settings"));
+  await page.click('[data-pc-purpose-row="ads"] [data-pc-action="policy"]');
+  await page.waitForSelector(`${$("policy")} #s-2-5`);
+  await page.fill('[data-pc-field="policy-search"]', "Minors");
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("a nonce CSP: gated inline and external scripts run with the page's nonce through the Trusted Types policy", async () => {
+  const { page, context } = await visit("/csp-nonce.html", { init: [recordViolations] });
+  assert.equal(await page.evaluate(() => window.__inlineRan ?? 0), 0);
+  await adult(page);
+  await page.waitForFunction(() => window.__inlineRan === 1 && window.__analyticsRuns === 1);
+  assert.equal(await page.$eval("script[data-pc-from]", (s) => s.nonce), "n0nce");
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+});
+
+/** The demo page with another `<html lang>` (or none). */
+async function withLang(page, lang) {
+  await page.route(/\/$/, async (route) => {
+    const html = await (await route.fetch()).text();
+    await route.fulfill({ body: html.replace('<html lang="en">', lang ? `<html lang="${lang}">` : "<html>"), contentType: "text/html" });
+  });
+}
+
+test("Chinese: chosen by the lang option, then <html lang>, then navigator.languages; strings overridable", async () => {
+  const banner = async ({ lang, locale, init }) => {
+    const context = await env.browser.newContext({ locale });
+    const page = await newPage(context);
+    if (init) await page.addInitScript(init);
+    await withLang(page, lang);
+    await page.goto(env.url + "/");
+    await page.waitForSelector($("banner"));
+    const text = await page.locator(`${$("banner")} h2`).textContent();
+    return { text, page, context };
+  };
+  const fromHtml = await banner({ lang: "zh-CN", locale: "en-US" });
+  assert.equal(fromHtml.text, "您的隐私选择");
+  assert.deepEqual(await fromHtml.page.$$eval(`${$("banner")} .pc-actions button`, (b) => b.map((x) => x.textContent)), ["全部接受", "全部拒绝", "自行选择"]);
+  await fromHtml.page.click(action("settings"));
+  assert.equal(await fromHtml.page.locator('[data-pc-purpose-row="ads"] label').textContent(), "个性化广告");
+  await fromHtml.context.close();
+  const fromBrowser = await banner({ lang: null, locale: "zh-CN" });
+  assert.equal(fromBrowser.text, "您的隐私选择");
+  await fromBrowser.context.close();
+  const htmlBeatsBrowser = await banner({ lang: "en", locale: "zh-CN" });
+  assert.equal(htmlBeatsBrowser.text, "Your privacy choices");
+  await htmlBeatsBrowser.context.close();
+  const optionWins = await banner({ lang: "zh-CN", locale: "zh-CN", init: () => (window.policyConsentOptions = { lang: "en" }) });
+  assert.equal(optionWins.text, "Your privacy choices");
+  await optionWins.context.close();
+  // The manifest's strings override the built-in ones.
+  const context = await env.browser.newContext({ locale: "zh-CN" });
+  const page = await newPage(context);
+  await withLang(page, null);
+  await page.route("**/policy/consent.json", async (route) => {
+    const manifest = await (await route.fetch()).json();
+    manifest.strings = { "zh-CN": { "accept-all": "同意全部" } };
+    await route.fulfill({ json: manifest });
+  });
+  await page.goto(env.url + "/");
+  await page.waitForSelector($("banner"));
+  assert.equal(await page.locator(action("accept-all")).textContent(), "同意全部");
+  await context.close();
+});
+
+test("the viewer renders the Chinese Mozilla notice: CJK lines break, search finds Chinese", async () => {
+  const context = await env.browser.newContext({ locale: "zh-CN", viewport: { width: 360, height: 740 } });
+  const page = await newPage(context);
+  await page.addInitScript(() => (window.policyConsentOptions = { policy: "/fixtures/mozilla-zh-CN-firefox_privacy_notice.md" }));
+  await page.goto(env.url + "/");
+  await page.waitForFunction(() => window.policyConsent);
+  await page.click(`${$("banner")} ${action("policy")}`);
+  const viewer = page.locator(`${$("policy")}[open]`);
+  await viewer.locator(".pc-policy").waitFor();
+  assert.equal(await viewer.locator("#pc-policy-title").textContent(), "Firefox 隐私声明");
+  const overflow = await viewer.evaluate((d) => d.scrollWidth - d.clientWidth);
+  assert.ok(overflow <= 0, `the viewer scrolls sideways by ${overflow}px`);
+  const lines = await viewer.locator("section.pc-section p").first().evaluate((p) => Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)));
+  assert.ok(lines > 1, "a long Chinese paragraph wraps");
+  await page.fill('[data-pc-field="policy-search"]', "数据的国际传输");
+  const shown = await viewer.locator("section.pc-section:not([hidden])").count();
+  assert.ok(shown >= 1 && shown < 10, `${shown} sections match`);
+  assert.match(await viewer.locator("section.pc-section:not([hidden]) h3").first().textContent(), /数据的国际传输/);
+  await context.close();
+});
+
+test("webviews: the app hands a record in (storage: native), receives every new record, hears ready", async () => {
+  const bridge = () => {
+    window.__android = [];
+    window.__ios = [];
+    window.__ready = [];
+    window.PolicyConsentAndroid = { postMessage: (json) => window.__android.push(JSON.parse(json)) };
+    window.webkit = { messageHandlers: { policyConsent: { postMessage: (message) => window.__ios.push(message) } } };
+    window.addEventListener("policy-consent:ready", (e) => window.__ready.push(e.detail));
+  };
+  // First run in the app: nothing stored; the person decides; the app receives the record.
+  const first = await visit("/", { init: [bridge, () => (window.policyConsentOptions = { storage: "native" })] });
+  await first.page.waitForSelector($("banner"));
+  assert.equal((await first.page.evaluate(() => window.__ready)).length, 1);
+  await adult(first.page);
+  const sent = await first.page.evaluate(() => ({ android: window.__android, ios: window.__ios }));
+  assert.ok(sent.android.length >= 1 && sent.ios.length === sent.android.length);
+  const last = sent.android.at(-1);
+  assert.equal(last.type, "policy-consent:record");
+  assert.equal(last.record.purposes.analytics.state, "granted");
+  assert.deepEqual(sent.ios.at(-1), last);
+  assert.equal(await first.page.evaluate(() => localStorage.length), 0, "nothing in webview storage");
+  await first.context.close();
+  // Storage wiped; the app hands the record back: no banner, the choice holds.
+  const handBack = (record) => (window.policyConsentOptions = { storage: "native", record });
+  const second = await visit("/", { init: [bridge, [handBack, last.record]].map((f) => (Array.isArray(f) ? { content: `(${f[0]})(${JSON.stringify(f[1])})` } : f)) });
+  assert.equal(await second.page.locator($("banner")).count(), 0);
+  assert.equal(await second.page.evaluate(() => window.policyConsent.granted("analytics")), true);
+  assert.equal(await second.page.evaluate(() => window.__analyticsRuns), 1);
+  await second.context.close();
+});
+
+test("Consent Mode v2: default (all denied, waiting) first, an update on each decision and on load of a stored one", async () => {
+  const gtag = () => {
+    window.dataLayer = [];
+    window.gtag = function () {
+      window.dataLayer.push(arguments);
+    };
+  };
+  const entries = (page) => page.evaluate(() => window.dataLayer.map((a) => Array.from(a)));
+  const { page, context } = await visit("/", { init: [gtag] });
+  const types = ["ad_personalization", "ad_storage", "ad_user_data", "analytics_storage", "functionality_storage", "personalization_storage", "security_storage"];
+  const all = (value) => Object.fromEntries(types.map((t) => [t, value]));
+  assert.deepEqual(await entries(page), [["consent", "default", { ...all("denied"), wait_for_update: 500 }]]);
+  await page.click(action("reject-all"));
+  const afterReject = await entries(page);
+  assert.deepEqual(afterReject.at(-1), ["consent", "update", { ...all("denied"), functionality_storage: "granted", security_storage: "granted" }]);
+  await page.click(action("open-settings"));
+  await page.check('input[data-pc-purpose="analytics"]');
+  await page.click(action("save"));
+  await page.fill('[data-pc-field="birth-year"]', "1990");
+  await page.selectOption('[data-pc-field="birth-month"]', "4");
+  await page.click(action("age-submit"));
+  await page.waitForFunction(() => window.policyConsent.granted("analytics"));
+  assert.equal((await entries(page)).at(-1)[2].analytics_storage, "granted");
+  assert.equal((await entries(page)).at(-1)[2].ad_storage, "denied");
+  await page.reload();
+  await page.waitForFunction(() => window.policyConsent);
+  const reloaded = await entries(page);
+  assert.deepEqual(reloaded[0][1], "default");
+  assert.deepEqual(reloaded[1], ["consent", "update", { ...all("denied"), functionality_storage: "granted", security_storage: "granted", analytics_storage: "granted" }]);
+  await context.close();
+});
+
+test("GPC: the banner says the signal is honoured and accept all leaves sale or sharing off", async () => {
+  const gpc = () => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
+  const { page, context } = await visit("/", { init: [gpc] });
+  await page.waitForSelector(`${$("banner")} [data-pc-signal="gpc"]`);
+  assert.match(await page.locator('[data-pc-signal="gpc"]').textContent(), /Global Privacy Control/);
+  await adult(page);
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("ads")), false);
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), true);
+  assert.ok(await page.evaluate(() => window.policyConsent.record().signals.gpc > 0));
+  await context.close();
+});
