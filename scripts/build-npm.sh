@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Builds the npm package `policy-consent` for `--target web` (plain ESM in browsers) and
-# `--target bundler` into target/npm/{web,bundler}: the module, TypeScript types for the
-# whole API, the stylesheet and README; then packs each (npm pack) beside it.
+# `--target bundler` into target/npm/{web,bundler}: the consent app module (the package's
+# entry, with TypeScript types for the whole API), the full module beside it, the loader,
+# the stylesheet and README; then packs each (npm pack) beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for target in web bundler; do
   out="target/npm/$target"
   rm -rf "$out"
-  wasm-pack --quiet build --target "$target" --release --out-dir "$out" --out-name policy_consent -- --no-default-features
-  npx --no-install wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
-    "$out/policy_consent_bg.wasm" -o "$out/policy_consent_bg.wasm"
-  cat src/web/ui.css src/render/policy.css > "$out/policy-consent.css"
-  node scripts/finish-npm.mjs "$out"
+  scripts/build-wasm.sh "$out" "$target"
+  rm -f "$out/policy.css" "$out/.gitignore"
+  cp README.md "$out/README.md"
+  # The loader, importing the app from beside it.
+  if [ "$target" = web ]; then sed 's|"./pkg/policy_consent.js"|"./policy_consent.js"|' www/policy-consent.js > "$out/policy-consent.js"; fi
+  node scripts/finish-npm.mjs "$out" "$target"
   (cd "$out" && npm pack --silent >/dev/null)
   printf 'built %s: %s\n' "$out" "$(ls "$out"/*.tgz)" >&2
 done

@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
-# Builds the Wasm module into www/pkg (wasm-pack, then wasm-opt -Oz from npm's binaryen) and copies
-# the stylesheet and the sample policy into the site root www/.
+# Builds the two Wasm modules into www/pkg (wasm-pack, then wasm-opt -Oz from npm's
+# binaryen), the one stylesheet, and copies the sample policy into the site root www/:
+#   policy_consent        the consent app: engine, UI, storage, gating, signals;
+#   policy_consent_full   parser, renderer, comparison: fetched when a policy is shown.
+# (The banner path itself is www/policy-consent.js, the stylesheet and the manifest.)
+# usage: scripts/build-wasm.sh [OUT_DIR] [TARGET]   (default www/pkg web)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+out="${1:-www/pkg}"
+target="${2:-web}"
 
-wasm-pack --quiet build --target web --release --out-dir www/pkg --no-pack -- --no-default-features
-# binaryen from npm (a current release; Debian's 108 breaks wasm-bindgen's externref
-# table). It reads the enabled Wasm features from the module's target_features section.
-npx --no-install wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
-  www/pkg/policy_consent_bg.wasm -o www/pkg/policy_consent_bg.wasm
-cp src/render/policy.css www/pkg/policy.css
+build() { # name, cargo features
+  local name=$1 features=$2
+  wasm-pack --quiet build --target "$target" --release --out-dir "$out" --out-name "$name" --no-pack \
+    -- --no-default-features $features
+  # binaryen from npm (a current release; Debian's 108 breaks wasm-bindgen's externref
+  # table). It reads the enabled Wasm features from the module's target_features section.
+  npx --no-install wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
+    "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+}
+build policy_consent_full "--features full"
+build policy_consent ""
 # One stylesheet for the UI and the rendered policy it shows.
-cat src/web/ui.css src/render/policy.css > www/pkg/policy-consent.css
-rm -rf www/policy
-cp -r policy www/policy
-
-wasm=www/pkg/policy_consent_bg.wasm
-printf 'built %s: %d bytes, %d gzip -9\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)" >&2
+cat src/web/ui.css src/render/policy.css > "$out/policy-consent.css"
+cp src/render/policy.css "$out/policy.css"
+if [ "$out" = www/pkg ]; then
+  rm -rf www/policy
+  cp -r policy www/policy
+fi
+for name in policy_consent policy_consent_full; do
+  wasm="$out/${name}_bg.wasm"
+  printf 'built %s: %d bytes, %d gzip -9\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)" >&2
+done

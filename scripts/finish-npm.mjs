@@ -1,21 +1,37 @@
-// Completes a wasm-pack package: ships the stylesheet and the JS snippets, adds `exports`,
-// and keeps `any` out of the public types (wasm-bindgen's raw exports become `unknown`).
-import { readFileSync, writeFileSync } from "node:fs";
+// Writes a package.json for a built module directory and keeps `any` out of the public
+// types (wasm-bindgen's raw exports become `unknown`).
+// usage: node scripts/finish-npm.mjs DIR web|bundler
+import { readFileSync, writeFileSync, readdirSync } from "node:fs";
 
-const dir = process.argv[2];
-const pkgPath = `${dir}/package.json`;
-const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
-pkg.description = "Renders a privacy policy, captures per-purpose consent with an under-18 guardian gate, and asks again when the policy changes materially.";
-pkg.files = [...new Set([...(pkg.files ?? []), "snippets", "policy-consent.css", "README.md"])];
-pkg.style = "policy-consent.css";
-pkg.exports = {
-  ".": { types: "./policy_consent.d.ts", default: `./${pkg.module ?? pkg.main}` },
-  "./policy-consent.css": "./policy-consent.css",
-  "./policy_consent_bg.wasm": "./policy_consent_bg.wasm",
+const [dir, target] = process.argv.slice(2);
+const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
+const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"$`, "m"))?.[1];
+const files = readdirSync(dir).filter((f) => !f.endsWith(".tgz") && f !== "package.json");
+const pkg = {
+  name: field("name"),
+  version: field("version"),
+  description: field("description"),
+  license: field("license"),
+  repository: { type: "git", url: field("repository") },
+  type: "module",
+  main: "policy_consent.js",
+  module: "policy_consent.js",
+  types: "policy_consent.d.ts",
+  style: "policy-consent.css",
+  files,
+  exports: {
+    ".": { types: "./policy_consent.d.ts", default: "./policy_consent.js" },
+    "./full": { types: "./policy_consent_full.d.ts", default: "./policy_consent_full.js" },
+    "./policy-consent.css": "./policy-consent.css",
+    ...(target === "web" ? { "./loader": "./policy-consent.js" } : {}),
+    "./*.wasm": "./*.wasm",
+  },
+  sideEffects: ["./snippets/*", "./policy-consent.css", "./policy-consent.js", "./policy_consent.js", "./policy_consent_full.js"],
+  keywords: ["consent", "privacy", "gdpr", "cookie-banner", "privacy-policy", "wasm"],
 };
-pkg.sideEffects = [...new Set([...(Array.isArray(pkg.sideEffects) ? pkg.sideEffects : []), "./snippets/*", "./policy-consent.css"])];
-writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + "\n");
+writeFileSync(`${dir}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
 
-const typesPath = `${dir}/policy_consent.d.ts`;
-const types = readFileSync(typesPath, "utf8").replace(/\bany\b/g, "unknown");
-writeFileSync(typesPath, types);
+for (const types of files.filter((f) => f.endsWith(".d.ts"))) {
+  const path = `${dir}/${types}`;
+  writeFileSync(path, readFileSync(path, "utf8").replace(/\bany\b/g, "unknown"));
+}

@@ -20,7 +20,7 @@ step "cargo test"
 cargo test
 
 step "wasm-pack test --node (the Wasm API) and --chrome (the browser stores)"
-wasm-pack test --node --no-default-features --test web
+wasm-pack test --node --no-default-features --features full --test web
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --no-default-features --test browser
 
 step "build the Wasm module and the npm package"

@@ -1,6 +1,6 @@
 //! The browser stores, in headless Chromium: `wasm-pack test --headless --chrome
 //! --no-default-features --test browser` (scripts/test.sh passes Debian's chromedriver).
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", not(feature = "full")))]
 
 use policy_consent::web::storage::{Chain, MemoryStore, Store};
 use policy_consent::web::{CookieStore, LocalStore};

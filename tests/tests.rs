@@ -5,6 +5,7 @@
 mod cli;
 mod consent;
 mod conservation;
+mod loader;
 mod outline;
 mod revisions;
 mod util;

@@ -1,5 +1,6 @@
-//! Tests of the WebAssembly shell, run by `wasm-pack test --node --no-default-features --test web`.
-#![cfg(target_arch = "wasm32")]
+//! Tests of the full module's JS API under Node: `wasm-pack test --node --no-default-features
+//! --features full --test web`.
+#![cfg(all(target_arch = "wasm32", feature = "full"))]
 
 use policy_consent::web::render_policy;
 use wasm_bindgen::JsValue;

@@ -1,5 +1,5 @@
 // The playground page (demo only): two versions in, the comparison and both renderings out.
-import init, { comparePolicies, renderComparison, renderPolicy } from "./pkg/policy_consent.js";
+import init, { comparePolicies, renderComparison, renderPolicy } from "./pkg/policy_consent_full.js";
 
 const old = document.getElementById("old");
 const updated = document.getElementById("new");

@@ -1,35 +1,119 @@
-// Zero-code loader: <script type="module" src="policy-consent.js" data-manifest="…" data-policy="…">.
-// It starts fetching the manifest while the Wasm module compiles (streaming), starts the
-// consent UI and exposes it as window.policyConsent. Options that are not strings (a
-// guardian verify function, say) can be set on window.policyConsentOptions beforehand.
-import init, { PolicyConsent } from "./pkg/policy_consent.js";
+// policy-consent loader: <script type="module" src="policy-consent.js" data-manifest="…" data-policy="…">.
+//
+// The banner path is this file, the stylesheet and the manifest. On a first visit (nothing
+// stored) the banner is painted at once, from the manifest, with the markup the consent
+// app builds; the app (Wasm) is fetched right after and adopts it. Every decision is the
+// app's: a click made before it is ready is replayed to it. The started instance is
+// window.policyConsent. Options that are not strings (a guardian `verify` function, say)
+// go on window.policyConsentOptions beforehand.
+
+// The banner's built-in words, the same as src/web/strings.rs (tests/tests.rs checks).
+const WORDS = {
+  en: {
+    "banner.title": "Your privacy choices",
+    "banner.text": "We ask before using your information for anything the service can work without, such as analytics and personalised advertising. You can change your choices at any time.",
+    "banner.policy": "Read the privacy policy",
+    "banner.gpc": "Your browser's Global Privacy Control signal is honoured: nothing is sold or shared unless you turn it on.",
+    "accept-all": "Accept all",
+    "reject-all": "Reject all",
+    choose: "Choose",
+  },
+  "zh-CN": {
+    "banner.title": "您的隐私选择",
+    "banner.text": "对于服务运行并非必需的用途（例如统计分析和个性化广告），我们会先征得您的同意再使用您的信息。您可以随时更改您的选择。",
+    "banner.policy": "阅读隐私政策",
+    "banner.gpc": "我们已遵循您浏览器的“全球隐私控制”信号：除非您主动开启，否则不会出售或共享任何信息。",
+    "accept-all": "全部接受",
+    "reject-all": "全部拒绝",
+    choose: "自行选择",
+  },
+};
 
 const here = new URL(import.meta.url).href;
 const tag = [...document.querySelectorAll("script[src]")].find((s) => s.src === here) ?? document.querySelector("script[data-manifest]");
 const data = tag?.dataset ?? {};
-const extra = window.policyConsentOptions ?? {};
-const manifestUrl = extra.manifest ?? data.manifest ?? "/policy/consent.json";
+const options = {
+  policy: data.policy,
+  versions: data.versions,
+  lang: data.lang,
+  storage: data.storage,
+  receiptEndpoint: data.receiptEndpoint,
+  ...(window.policyConsentOptions ?? {}),
+};
+const source = options.manifest ?? data.manifest ?? "/policy/consent.json";
+
+/** Whether a record for this policy is stored (the app reads and judges it). */
+function stored(key) {
+  try {
+    if (localStorage.getItem(key) !== null) return true;
+  } catch {}
+  const name = `${encodeURIComponent(key)}=`;
+  return document.cookie.split("; ").some((c) => c.startsWith(name) && c.length > name.length);
+}
+
+/** The locale: the lang option, then <html lang>, then navigator.languages. */
+function locale() {
+  for (const lang of [options.lang, document.documentElement.lang, ...(navigator.languages ?? [])]) {
+    const l = (lang ?? "").toLowerCase();
+    if (l.startsWith("zh")) return "zh-CN";
+    if (l.startsWith("en")) return "en";
+  }
+  return "en";
+}
+
+function el(name, attrs = {}, ...children) {
+  const node = document.createElement(name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+/** Paints the banner on a first visit; returns its root, or null when something is stored. */
+function paint(manifest) {
+  const id = manifest?.policy?.id;
+  const nothingStored = options.storage === "memory" || (options.storage === "native" ? !options.record : !stored(`policy-consent:${id}`));
+  if (!id || !nothingStored || !document.body) return null;
+  const lang = locale();
+  const language = lang.split("-")[0];
+  const own = Object.entries(manifest.strings ?? {}).find(([k]) => k.toLowerCase() === lang.toLowerCase() || k.split(/[-_]/)[0] === language)?.[1] ?? {};
+  const word = (key) => own[key] ?? WORDS[lang][key];
+  const button = (action, key, cls = "pc-button") => el("button", { type: "button", class: cls, "data-pc-action": action }, word(key));
+  const gpc = navigator.globalPrivacyControl === true;
+  const banner = el(
+    "section",
+    { "data-pc": "banner", class: "pc-banner", role: "region", "aria-labelledby": "pc-banner-title" },
+    el("h2", { id: "pc-banner-title", class: "pc-title" }, word("banner.title")),
+    el("p", { class: "pc-text" }, word("banner.text")),
+    ...(gpc ? [el("p", { class: "pc-note pc-gpc", "data-pc-signal": "gpc" }, word("banner.gpc"))] : []),
+    el("p", { class: "pc-text" }, button("policy", "banner.policy", "pc-link")),
+    el("div", { class: "pc-actions pc-actions-equal" }, button("accept-all", "accept-all"), button("reject-all", "reject-all"), button("settings", "choose")),
+  );
+  const root = el("div", { class: "pc-root", "data-pc-root": "", lang }, banner);
+  (options.mount ?? document.body).append(root);
+  return root;
+}
 
 try {
-  const [, manifest] = await Promise.all([
-    init(),
-    typeof manifestUrl === "string"
-      ? fetch(manifestUrl).then((r) => {
-          if (!r.ok) throw new Error(`${manifestUrl}: HTTP ${r.status}`);
+  const manifest =
+    typeof source === "string"
+      ? await fetch(source).then((r) => {
+          if (!r.ok) throw new Error(`${source}: HTTP ${r.status}`);
           return r.json();
         })
-      : manifestUrl,
-  ]);
-  const options = {
-    policy: data.policy,
-    versions: data.versions,
-    lang: data.lang,
-    storage: data.storage,
-    receiptEndpoint: data.receiptEndpoint,
-    ...extra,
-    manifest,
+      : source;
+  const painted = paint(manifest);
+  // A click on the painted banner before the app is ready is remembered and replayed.
+  let early = null;
+  const remember = (event) => {
+    const action = event.target.closest?.("[data-pc-action]")?.dataset.pcAction;
+    if (action) early = action;
   };
-  window.policyConsent = await PolicyConsent.start(options);
+  painted?.addEventListener("click", remember);
+  const { default: init, PolicyConsent } = await import("./pkg/policy_consent.js");
+  await init();
+  window.policyConsent = await PolicyConsent.start({ ...options, manifest });
+  painted?.removeEventListener("click", remember);
+  if (early) painted?.querySelector(`[data-pc-action="${early}"]`)?.click();
 } catch (error) {
   console.error("policy-consent:", error?.message ?? error);
 }

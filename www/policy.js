@@ -1,6 +1,6 @@
 // The policy page: fetches the sample policy and renders it with the Wasm module into DOM
 // nodes (createElement/textContent inside the module; no innerHTML anywhere).
-import init, { renderPolicy } from "./pkg/policy_consent.js";
+import init, { renderPolicy } from "./pkg/policy_consent_full.js";
 
 const main = document.getElementById("policy");
 const source = new URLSearchParams(location.search).get("src") || "policy/privacy-policy.txt";

@@ -1,18 +1,7 @@
 // Type-checks the package's public API (tsc --strict --noEmit): options, record, events,
 // prompts and the exported functions, as a TypeScript user would write them.
-import init, {
-  PolicyConsent,
-  comparePolicies,
-  renderComparison,
-  renderPolicy,
-  type ChangeDetail,
-  type ConsentRecord,
-  type Prompt,
-  type PurposeView,
-  type Receipt,
-  type Revision,
-  type StartOptions,
-} from "policy-consent";
+import init, { PolicyConsent, type ChangeDetail, type ConsentRecord, type Prompt, type PurposeView, type Receipt, type StartOptions } from "policy-consent";
+import initFull, { comparePolicies, renderComparison, renderPolicy, type PolicyModel, type Revision } from "policy-consent/full";
 
 export async function example(): Promise<void> {
   await init();
@@ -45,9 +34,12 @@ export async function example(): Promise<void> {
   consent.withdraw(["ads"]);
   consent.showSettings();
   consent.showPolicy("2.5");
+  await initFull();
   const revision: Revision = comparePolicies("old", "new", "text");
   const level: Revision["level"] = revision.level;
   const fragment: DocumentFragment = renderComparison("old", "new", undefined, true);
   const html = renderPolicy("Policy\n\nIntro\nText.", "html");
+  const model = renderPolicy("Policy\n\nIntro\nText.", "json") as PolicyModel;
+  console.log(model.sections[0]?.heading);
   console.log(analytics, state, receipt.purposes.length, views.length, level, fragment, html);
 }

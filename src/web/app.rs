@@ -128,16 +128,23 @@ impl App {
             stored_raw,
         } = parts;
         let document = dom::document()?;
-        let root = h("div")
-            .class("pc-root")
-            .attr("data-pc-root", "")
-            .attr("lang", strings.locale())
-            .build()?;
         let mount: Element = match &options.mount {
             Some(m) => m.clone(),
             None => document.body().ok_or("no body")?.into(),
         };
-        mount.append_child(&root)?;
+        // The loader may have painted the banner already (a first visit): adopt its root.
+        let root = match dom::find(&mount, ":scope > [data-pc-root]") {
+            Some(root) => root,
+            None => {
+                let root = h("div")
+                    .class("pc-root")
+                    .attr("data-pc-root", "")
+                    .attr("lang", strings.locale())
+                    .build()?;
+                mount.append_child(&root)?;
+                root
+            }
+        };
         Ok(App {
             engine,
             strings,
@@ -195,7 +202,7 @@ impl App {
         // The banner and bars are rebuilt only when what they say changes, so focus and the
         // element that opened a dialog survive a render.
         let shown = match &prompt {
-            Prompt::Banner { reason } => format!("banner:{reason:?}:{}", self.gpc),
+            Prompt::Banner { reason } => self.banner_signature(reason),
             Prompt::ChangeNotice {
                 level: Level::Minor,
                 ..
@@ -312,6 +319,21 @@ impl App {
             self.modal = Some((hook, dialog));
         }
         Ok(())
+    }
+
+    fn banner_signature(&self, reason: &crate::consent::AskReason) -> String {
+        format!("banner:{reason:?}:{}", self.gpc)
+    }
+
+    /// Keeps the banner the loader painted when the engine asks for the same one (a first
+    /// visit: nothing stored); any other prompt replaces it.
+    pub(crate) fn adopt_banner(&mut self) {
+        if let Prompt::Banner { reason } = self.engine.prompt() {
+            let painted = dom::find(&self.root, "[data-pc=\"banner\"]").is_some();
+            if painted && reason == crate::consent::AskReason::FirstVisit {
+                self.shown = self.banner_signature(&reason);
+            }
+        }
     }
 
     /// Opens the settings dialog, built from the current state.

@@ -1,9 +1,12 @@
 //! A small element builder over `createElement`, `setAttribute` and text nodes: the only way
 //! the web shell makes markup, so no string ever becomes HTML.
 
+#[cfg(feature = "full")]
 use crate::render::Node as Tree;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, Node};
+#[cfg(feature = "full")]
+use web_sys::Node;
+use web_sys::{Document, Element};
 
 /// The page's document.
 pub fn document() -> Result<Document, JsValue> {
@@ -68,6 +71,7 @@ impl H {
 
 /// Builds DOM nodes for a rendered tree. Element and attribute names come from the renderer
 /// only; text goes in as text nodes.
+#[cfg(feature = "full")]
 pub fn from_tree(document: &Document, node: &Tree) -> Result<Node, JsValue> {
     match node {
         Tree::Text(text) => Ok(document.create_text_node(text).into()),

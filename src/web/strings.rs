@@ -4,7 +4,7 @@
 use crate::policy::manifest::Manifest;
 use std::collections::BTreeMap;
 
-const EN: &[(&str, &str)] = &[
+const BANNER_EN: &[(&str, &str)] = &[
     ("banner.title", "Your privacy choices"),
     (
         "banner.text",
@@ -15,6 +15,12 @@ const EN: &[(&str, &str)] = &[
         "banner.gpc",
         "Your browser's Global Privacy Control signal is honoured: nothing is sold or shared unless you turn it on.",
     ),
+    ("accept-all", "Accept all"),
+    ("reject-all", "Reject all"),
+    ("choose", "Choose"),
+];
+
+const EN: &[(&str, &str)] = &[
     (
         "banner.expired",
         "It has been a while: please confirm your choices.",
@@ -32,9 +38,6 @@ const EN: &[(&str, &str)] = &[
         "banner.guardian",
         "Thank you. As the guardian, choose what you allow for the minor.",
     ),
-    ("accept-all", "Accept all"),
-    ("reject-all", "Reject all"),
-    ("choose", "Choose"),
     ("open-settings", "Privacy settings"),
     ("settings.title", "Privacy settings"),
     (
@@ -125,7 +128,7 @@ const EN: &[(&str, &str)] = &[
     ("notice.loading", "Loading the changes…"),
 ];
 
-const ZH: &[(&str, &str)] = &[
+const BANNER_ZH: &[(&str, &str)] = &[
     ("banner.title", "您的隐私选择"),
     (
         "banner.text",
@@ -136,6 +139,12 @@ const ZH: &[(&str, &str)] = &[
         "banner.gpc",
         "我们已遵循您浏览器的“全球隐私控制”信号：除非您主动开启，否则不会出售或共享任何信息。",
     ),
+    ("accept-all", "全部接受"),
+    ("reject-all", "全部拒绝"),
+    ("choose", "自行选择"),
+];
+
+const ZH: &[(&str, &str)] = &[
     (
         "banner.expired",
         "距离您上次选择已有一段时间，请重新确认您的选择。",
@@ -150,9 +159,6 @@ const ZH: &[(&str, &str)] = &[
         "banner.guardian",
         "谢谢。作为监护人，请为未成年人选择您允许的用途。",
     ),
-    ("accept-all", "全部接受"),
-    ("reject-all", "全部拒绝"),
-    ("choose", "自行选择"),
     ("open-settings", "隐私设置"),
     ("settings.title", "隐私设置"),
     (
@@ -231,6 +237,16 @@ const ZH: &[(&str, &str)] = &[
     ("notice.loading", "正在加载变更内容…"),
 ];
 
+/// A built-in banner string (the first-paint module needs only these).
+pub fn banner_text(locale: &str, key: &str) -> &'static str {
+    let table = if is_chinese(locale) {
+        BANNER_ZH
+    } else {
+        BANNER_EN
+    };
+    table.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v)
+}
+
 /// Month names for the age gate's month list.
 const MONTHS_EN: [&str; 12] = [
     "January",
@@ -281,9 +297,14 @@ impl Strings {
     /// Built-in strings for `locale`, with the manifest's overrides for that locale (or its
     /// language) on top.
     pub fn new(locale: &str, manifest: &Manifest) -> Strings {
-        let base = if is_chinese(locale) { ZH } else { EN };
-        let mut table: BTreeMap<String, String> = base
+        let (banner, base) = if is_chinese(locale) {
+            (BANNER_ZH, ZH)
+        } else {
+            (BANNER_EN, EN)
+        };
+        let mut table: BTreeMap<String, String> = banner
             .iter()
+            .chain(base)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let language = locale.split(['-', '_']).next().unwrap_or(locale);
@@ -349,9 +370,10 @@ mod tests {
 
     #[test]
     fn both_languages_have_every_key() {
-        let en: Vec<&str> = EN.iter().map(|(k, _)| *k).collect();
-        let zh: Vec<&str> = ZH.iter().map(|(k, _)| *k).collect();
+        let en: Vec<&str> = BANNER_EN.iter().chain(EN).map(|(k, _)| *k).collect();
+        let zh: Vec<&str> = BANNER_ZH.iter().chain(ZH).map(|(k, _)| *k).collect();
         assert_eq!(en, zh);
+        assert_eq!(BANNER_EN.len(), 7);
     }
 
     #[test]

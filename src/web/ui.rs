@@ -32,7 +32,7 @@ pub fn section_anchor(cited: &str) -> String {
     }
 }
 
-/// The banner (first layer): short text, a link to the policy, three equal buttons.
+/// The banner (first layer), with a note on why it asks again when it does.
 pub fn banner(s: &Strings, reason: &AskReason, gpc: bool, manifest: &Manifest) -> El {
     let note = match reason {
         AskReason::FirstVisit => None,
@@ -49,6 +49,27 @@ pub fn banner(s: &Strings, reason: &AskReason, gpc: bool, manifest: &Manifest) -
             Some(format!("{} {}", s.get("banner.new"), titles.join(", ")))
         }
     };
+    banner_element(&|key| s.get(key).to_string(), note.as_deref(), gpc)
+}
+
+/// The banner: title, short text, optional notes, a link to the policy, three equal buttons.
+/// The loader's first paint (`www/policy-consent.js`) builds the same markup before this
+/// module has loaded, so the app can adopt it; `tests/tests.rs` keeps their words equal.
+/// `text(key)` gives the words (`banner.title`, `banner.text`, `banner.policy`, `banner.gpc`,
+/// `accept-all`, `reject-all`, `choose`).
+fn banner_element(
+    text: &dyn Fn(&str) -> String,
+    note: Option<&str>,
+    gpc: bool,
+) -> Result<Element, JsValue> {
+    let button = |action: &str, key: &str, class: &str| {
+        h("button")
+            .attr("type", "button")
+            .class(class)
+            .attr("data-pc-action", action)
+            .text(&text(key))
+            .build()
+    };
     h("section")
         .attr("data-pc", "banner")
         .class("pc-banner")
@@ -58,30 +79,30 @@ pub fn banner(s: &Strings, reason: &AskReason, gpc: bool, manifest: &Manifest) -
             h("h2")
                 .attr("id", "pc-banner-title")
                 .class("pc-title")
-                .text(s.get("banner.title"))
+                .text(&text("banner.title"))
                 .build(),
         )
-        .child(h("p").class("pc-text").text(s.get("banner.text")).build())
-        .children(note.map(|n| h("p").class("pc-note").text(&n).build()))
+        .child(h("p").class("pc-text").text(&text("banner.text")).build())
+        .children(note.map(|n| h("p").class("pc-note").text(n).build()))
         .children(gpc.then(|| {
             h("p")
                 .class("pc-note pc-gpc")
                 .attr("data-pc-signal", "gpc")
-                .text(s.get("banner.gpc"))
+                .text(&text("banner.gpc"))
                 .build()
         }))
         .child(
             h("p")
                 .class("pc-text")
-                .child(button("policy", s.get("banner.policy"), "pc-link"))
+                .child(button("policy", "banner.policy", "pc-link"))
                 .build(),
         )
         .child(
             h("div")
                 .class("pc-actions pc-actions-equal")
-                .child(button("accept-all", s.get("accept-all"), "pc-button"))
-                .child(button("reject-all", s.get("reject-all"), "pc-button"))
-                .child(button("settings", s.get("choose"), "pc-button"))
+                .child(button("accept-all", "accept-all", "pc-button"))
+                .child(button("reject-all", "reject-all", "pc-button"))
+                .child(button("settings", "choose", "pc-button"))
                 .build(),
         )
         .build()

@@ -1,14 +1,11 @@
-//! The policy viewer: fetches the policy, renders it through the core's tree (table of
-//! contents, anchors), marks the sections changed since the visitor's last consent, filters
-//! sections by a search, and fills the material notice with word diffs.
+//! The policy viewer and the change notice's detail, in the consent UI: fetches the texts,
+//! has the full module render them (sections changed since the visitor's last consent
+//! marked), and filters sections by a search.
 
 use super::app::Shared;
 use super::dom;
-use super::fetch_text;
-use crate::policy::{self, Format, Policy};
-use crate::render;
-use crate::revision::{self, Level, Revision};
-use wasm_bindgen::JsCast;
+use super::lazy::{self, fetch_text, input_of};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlDialogElement, HtmlElement};
 
@@ -39,57 +36,59 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
         }
         dialog
     };
-    let loaded = shared.borrow().policy_loaded;
-    if loaded == Some(upcoming) {
+    if shared.borrow().policy_loaded == Some(upcoming) {
         scroll_to(&dialog, section.as_deref());
         return;
     }
     let shared = shared.clone();
     spawn_local(async move {
         let body = dom::find(&dialog, "[data-pc-policy-body]");
-        let loaded = if upcoming {
-            load_upcoming(&shared).await
-        } else {
-            load(&shared).await
+        let (lang, label) = {
+            let app = shared.borrow();
+            (
+                app.strings.locale().to_string(),
+                app.strings.get("policy.changed").to_string(),
+            )
         };
-        match loaded {
-            Ok((policy, revision)) => {
-                let lang = shared.borrow().strings.locale().to_string();
-                let mut options = render::Options::for_lang(&lang);
-                // The dialog's <h2> carries the title; sections follow as <h3>.
-                options.title = false;
-                options.heading_base = 2;
-                if let Some(title) =
-                    dom::find(&dialog, "#pc-policy-title").filter(|_| !policy.title.is_empty())
+        let shown = async {
+            let (text, url, old) = texts(&shared, upcoming).await?;
+            lazy::call(
+                "policyView",
+                &[
+                    text.into(),
+                    input_of(url.as_deref()),
+                    old.map_or(JsValue::UNDEFINED, JsValue::from),
+                    lang.into(),
+                    label.into(),
+                ],
+            )
+            .await
+        };
+        match shown.await {
+            Ok(view) => {
+                let node = js_sys::Reflect::get(&view, &"node".into())
+                    .ok()
+                    .and_then(|n| n.dyn_into::<web_sys::Node>().ok());
+                let title = js_sys::Reflect::get(&view, &"title".into())
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .filter(|t| !t.is_empty());
+                if let (Some(title), Some(heading)) =
+                    (title, dom::find(&dialog, "#pc-policy-title"))
                 {
-                    title.set_text_content(Some(&policy.title));
+                    heading.set_text_content(Some(&title));
                 }
-                if let Some(revision) = &revision {
-                    let label = shared.borrow().strings.get("policy.changed").to_string();
-                    for change in revision.changed(Level::Minor) {
-                        options.changed.insert(
-                            change.id.clone(),
-                            render::tree::ChangeMark {
-                                level: change.level.to_string(),
-                                label: label.clone(),
-                            },
-                        );
-                    }
-                }
-                let tree = render::tree::policy(&policy, &options);
-                if let (Some(body), Ok(document)) = (body, dom::document()) {
-                    if let Ok(node) = dom::from_tree(&document, &tree) {
-                        dom::clear(&body);
-                        let _ = body.append_child(&node);
-                    }
+                if let (Some(body), Some(node)) = (body, node) {
+                    dom::clear(&body);
+                    let _ = body.append_child(&node);
                 }
                 shared.borrow_mut().policy_loaded = Some(upcoming);
                 scroll_to(&dialog, section.as_deref());
             }
             Err(e) => {
                 if let Some(body) = body {
-                    let text = format!("{} ({e})", shared.borrow().strings.get("policy.error"));
-                    body.set_text_content(Some(&text));
+                    let message = format!("{} ({e})", shared.borrow().strings.get("policy.error"));
+                    body.set_text_content(Some(&message));
                 }
             }
         }
@@ -107,7 +106,7 @@ fn scroll_to(dialog: &HtmlDialogElement, section: Option<&str>) {
     if let Some(target) = target {
         target.scroll_into_view();
         if let Some(heading) =
-            dom::find(&target, "h2, h3, h4, h5, h6").and_then(|h| h.dyn_into::<HtmlElement>().ok())
+            dom::find(&target, "h3, h4, h5, h6").and_then(|h| h.dyn_into::<HtmlElement>().ok())
         {
             let _ = heading.set_attribute("tabindex", "-1");
             let _ = heading.focus();
@@ -115,83 +114,64 @@ fn scroll_to(dialog: &HtmlDialogElement, section: Option<&str>) {
     }
 }
 
-/// The format of a policy file by its URL.
-fn format_of(url: Option<&str>) -> Option<Format> {
-    url.and_then(|u| Format::from_path(u.split(['?', '#']).next().unwrap_or(u)))
-}
-
-/// The current policy and, when the visitor had consented under an older version whose text
-/// is published in `versions/`, the comparison with it.
-async fn load(shared: &Shared) -> Result<(Policy, Option<Revision>), String> {
-    let (url, text, versions, from) = {
+/// The policy to show (its text and URL) and the older text to mark changes against: the
+/// version of the visitor's last consent when it is published in `versions/`, or, for the
+/// advance notice, the announced version against the current one.
+async fn texts(
+    shared: &Shared,
+    upcoming: bool,
+) -> Result<(String, Option<String>, Option<String>), String> {
+    let (url, text, versions, from, upcoming_source) = {
         let app = shared.borrow();
+        let manifest = app.engine.manifest();
         let from = app
             .engine
             .record()
             .notice
             .as_ref()
             .map(|n| n.from.clone())
-            .filter(|f| *f != app.engine.manifest().policy.version);
+            .filter(|f| *f != manifest.policy.version);
+        let upcoming_source = manifest
+            .policy
+            .upcoming
+            .as_ref()
+            .and_then(|u| u.source.clone());
         (
             app.options.policy_url.clone(),
             app.options.policy_text.clone(),
             app.options.versions_url.clone(),
             from,
+            upcoming_source,
         )
     };
-    let text = match (text, &url) {
+    let current = match (text, &url) {
         (Some(text), _) => text,
         (None, Some(url)) => fetch_text(url).await.map_err(|e| format!("{url}: {e}"))?,
         (None, None) => return Err("no policy given".into()),
     };
-    let format = format_of(url.as_deref());
-    let policy = policy::parse(&text, format).map_err(|e| e.to_string())?;
-    let revision = match (from, versions) {
+    if upcoming {
+        let (Some(base), Some(source)) = (&url, upcoming_source) else {
+            return Ok((current, url, None));
+        };
+        let next_url = web_sys::Url::new_with_base(&source, base)
+            .map(|u| u.href())
+            .map_err(|_| format!("{source}: not a URL"))?;
+        let next = fetch_text(&next_url)
+            .await
+            .map_err(|e| format!("{next_url}: {e}"))?;
+        return Ok((next, Some(next_url), Some(current)));
+    }
+    let old = match (from, versions) {
         (Some(from), Some(versions)) => {
             let ext = url
                 .as_deref()
                 .and_then(|u| u.rsplit_once('.'))
                 .map_or("txt", |(_, e)| e);
-            let old_url = format!("{versions}{from}.{ext}");
-            match fetch_text(&old_url).await {
-                Ok(old_text) => policy::parse(&old_text, format)
-                    .ok()
-                    .map(|old| revision::compare(&old, &policy)),
-                Err(_) => None,
-            }
+            fetch_text(&format!("{versions}{from}.{ext}")).await.ok()
         }
         _ => None,
     };
-    Ok((policy, revision))
-}
-
-/// The announced version (its `source`, beside the policy) compared with the current one.
-async fn load_upcoming(shared: &Shared) -> Result<(Policy, Option<Revision>), String> {
-    let (current, _) = load(shared).await?;
-    let (url, source) = {
-        let app = shared.borrow();
-        let source = app
-            .engine
-            .manifest()
-            .policy
-            .upcoming
-            .as_ref()
-            .and_then(|u| u.source.clone());
-        (app.options.policy_url.clone(), source)
-    };
-    let (Some(url), Some(source)) = (url, source) else {
-        return Ok((current, None));
-    };
-    let upcoming_url = web_sys::Url::new_with_base(&source, &url)
-        .map(|u| u.href())
-        .map_err(|_| format!("{source}: not a URL"))?;
-    let text = fetch_text(&upcoming_url)
-        .await
-        .map_err(|e| format!("{upcoming_url}: {e}"))?;
-    let upcoming =
-        policy::parse(&text, format_of(Some(&upcoming_url))).map_err(|e| e.to_string())?;
-    let revision = revision::compare(&current, &upcoming);
-    Ok((upcoming, Some(revision)))
+    Ok((current, url, old))
 }
 
 /// Fills the material notice's list of changed sections with their word diffs (or their
@@ -206,43 +186,25 @@ pub fn fill_notice(shared: &Shared) {
             crate::consent::Prompt::ChangeNotice { sections, .. } => sections,
             _ => return,
         };
-        let result = load(&shared).await;
-        let Ok(document) = dom::document() else {
-            return;
+        let changes = async {
+            let (text, url, old) = texts(&shared, false).await?;
+            let listed: js_sys::Array = listed.iter().map(|s| JsValue::from_str(s)).collect();
+            lazy::call(
+                "noticeChanges",
+                &[
+                    old.map_or(JsValue::UNDEFINED, JsValue::from),
+                    text.into(),
+                    input_of(url.as_deref()),
+                    listed.into(),
+                ],
+            )
+            .await
         };
-        dom::clear(&container);
-        match result {
-            Ok((_, Some(revision))) => {
-                for change in revision.changed(Level::Minor) {
-                    let node = render::diff::diff_paragraphs(&change.diff);
-                    let section = dom::h("section")
-                        .class("pc-change")
-                        .attr("data-pc-change", change.level.as_str())
-                        .child(dom::h("h4").text(&change.label()).build())
-                        .child(
-                            dom::h("ul")
-                                .class("pc-reasons")
-                                .children(
-                                    change.reasons.iter().map(|r| dom::h("li").text(r).build()),
-                                )
-                                .build(),
-                        )
-                        .build();
-                    if let (Ok(section), Ok(diff)) = (section, dom::from_tree(&document, &node)) {
-                        let _ = section.append_child(&diff);
-                        let _ = container.append_child(&section);
-                    }
-                }
-            }
-            Ok((policy, None)) => {
-                let items = listed.iter().map(|id| {
-                    let label = policy
-                        .find(id)
-                        .map_or_else(|| id.clone(), render::tree::section_title);
-                    dom::h("li").text(&label).build()
-                });
-                if let Ok(list) = dom::h("ul").children(items).build() {
-                    let _ = container.append_child(&list);
+        match changes.await {
+            Ok(fragment) => {
+                dom::clear(&container);
+                if let Ok(node) = fragment.dyn_into::<web_sys::Node>() {
+                    let _ = container.append_child(&node);
                 }
             }
             Err(e) => container.set_text_content(Some(&e)),

@@ -1,0 +1,253 @@
+//! The full module, fetched only when needed: parsing and rendering policies, comparing
+//! versions, and the pieces the consent UI's viewer and change notice show.
+
+use super::dom;
+use crate::consent::Assessment;
+use crate::policy::manifest::Manifest;
+use crate::policy::{self, Format};
+use crate::render;
+use crate::revision::{self, Level};
+use js_sys::Reflect;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** A styled run of text in the policy model. */
+export interface Span { text: string; strong?: boolean; em?: boolean; code?: boolean; del?: boolean; href?: string }
+
+/** A block of the policy model. */
+export type Block =
+  | { type: "paragraph"; text: Span[] }
+  | { type: "list"; ordered: boolean; items: Array<{ marker?: string; blocks: Block[] }> }
+  | { type: "table"; head?: Block[][]; rows: Block[][][] }
+  | { type: "quote"; blocks: Block[] }
+  | { type: "code"; text: string };
+
+/** A section of the policy model. */
+export interface Section { id: string; number?: string; heading: string; level: number; anchors?: string[]; digest: string; blocks?: Block[]; sections?: Section[]; tail?: Block[] }
+
+/** The parsed policy (`renderPolicy(text, "json")`). */
+export interface PolicyModel { title: string; effective?: string; blocks?: Block[]; sections: Section[] }
+
+/** A section change from `comparePolicies`. */
+export interface SectionChange { id: string; heading: string; change: "added" | "removed" | "moved" | "modified" | "unchanged"; level: "unchanged" | "cosmetic" | "minor" | "material"; reasons: string[]; diff: Array<{ op: "equal" | "insert" | "delete"; text: string }>; number?: string; old_id?: string }
+
+/** The comparison of two versions. */
+export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "material"; sections: SectionChange[]; purposes: string[] }
+"#;
+
+fn js_error(value: JsValue) -> JsError {
+    let text = value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"));
+    JsError::new(&text)
+}
+
+fn parse(
+    text: &str,
+    input: Option<&str>,
+    function: &str,
+) -> Result<crate::policy::Policy, JsError> {
+    let format = match input {
+        None | Some("") | Some("auto") => None,
+        Some(name) => Some(Format::from_name(name).ok_or_else(|| {
+            JsError::new(&format!(
+                "{function}: unknown input format `{name}` (text or markdown)"
+            ))
+        })?),
+    };
+    policy::parse(text, format).map_err(|e| JsError::new(&format!("{function}: {e}")))
+}
+
+/// Compares two versions of a policy: `{level, sections: [{id, heading, change, level,
+/// reasons, diff: [{op, text}]}], purposes: []}` as a plain JS object.
+#[wasm_bindgen(js_name = comparePolicies, unchecked_return_type = "Revision")]
+pub fn compare_policies(
+    old_text: &str,
+    new_text: &str,
+    input: Option<String>,
+) -> Result<JsValue, JsError> {
+    let old = parse(old_text, input.as_deref(), "comparePolicies")?;
+    let new = parse(new_text, input.as_deref(), "comparePolicies")?;
+    revision::compare(&old, &new)
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("comparePolicies: {e}")))
+}
+
+/// Compares two versions and renders the result for people: the verdict, then each
+/// changed section with its level, reasons and word diff (`<ins>`/`<del>`), as a
+/// `DocumentFragment`. `all` includes cosmetic changes.
+#[wasm_bindgen(js_name = renderComparison)]
+pub fn render_comparison(
+    old_text: &str,
+    new_text: &str,
+    input: Option<String>,
+    all: Option<bool>,
+) -> Result<web_sys::DocumentFragment, JsError> {
+    let old = parse(old_text, input.as_deref(), "renderComparison")?;
+    let new = parse(new_text, input.as_deref(), "renderComparison")?;
+    let revision = revision::compare(&old, &new);
+    let min = if all.unwrap_or(false) {
+        Level::Cosmetic
+    } else {
+        Level::Minor
+    };
+    let document = dom::document().map_err(js_error)?;
+    let fragment = document.create_document_fragment();
+    let node =
+        dom::from_tree(&document, &render::diff::revision(&revision, min)).map_err(js_error)?;
+    fragment.append_child(&node).map_err(js_error)?;
+    Ok(fragment)
+}
+
+/// Parses a policy and renders it.
+///
+/// `format`: `"html"` (an HTML string), `"dom"` (a `DocumentFragment` built with
+/// `createElement`, ready to append), or `"json"` (the model as a plain JS object).
+/// `input`: `"text"` or `"markdown"`; sniffed from the content when omitted.
+#[wasm_bindgen(js_name = renderPolicy, unchecked_return_type = "string | DocumentFragment | PolicyModel")]
+pub fn render_policy(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "\"html\" | \"dom\" | \"json\"")] format: &str,
+    input: Option<String>,
+) -> Result<JsValue, JsError> {
+    let parsed = parse(text, input.as_deref(), "renderPolicy")?;
+    let lang = parsed.language();
+    let options = render::Options::for_lang(lang);
+    match format {
+        "html" => Ok(JsValue::from_str(&render::html::fragment(
+            &parsed, &options,
+        ))),
+        "dom" => {
+            let document = dom::document().map_err(js_error)?;
+            let fragment = document.create_document_fragment();
+            let node = dom::from_tree(&document, &render::tree::policy(&parsed, &options))
+                .map_err(js_error)?;
+            fragment.append_child(&node).map_err(js_error)?;
+            Ok(fragment.into())
+        }
+        "json" => parsed
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| JsError::new(&format!("renderPolicy: {e}"))),
+        other => Err(JsError::new(&format!(
+            "renderPolicy: unknown format `{other}` (html, dom or json)"
+        ))),
+    }
+}
+
+/// How a revision affects consent, for the consent UI: the comparison's level, the sections
+/// that changed materially, and the manifest's purposes citing them.
+#[wasm_bindgen(js_name = assessRevision)]
+pub fn assess_revision(
+    old_text: &str,
+    new_text: &str,
+    input: Option<String>,
+    manifest: JsValue,
+) -> Result<JsValue, JsError> {
+    let manifest: Manifest = serde_wasm_bindgen::from_value(manifest)
+        .map_err(|e| JsError::new(&format!("assessRevision: manifest: {e}")))?;
+    let old = parse(old_text, input.as_deref(), "assessRevision")?;
+    let new = parse(new_text, input.as_deref(), "assessRevision")?;
+    let revision = revision::compare(&old, &new).with_purposes(manifest.citations());
+    Assessment {
+        level: revision.level,
+        sections: revision
+            .changed(Level::Material)
+            .map(|s| s.id.clone())
+            .collect(),
+        purposes: revision.purposes,
+    }
+    .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    .map_err(|e| JsError::new(&format!("assessRevision: {e}")))
+}
+
+/// The policy for the consent UI's viewer: the rendered tree (title left to the dialog,
+/// headings from `<h3>`), with the sections changed since `old_text` marked, and the title.
+#[wasm_bindgen(js_name = policyView)]
+pub fn policy_view(
+    text: &str,
+    input: Option<String>,
+    old_text: Option<String>,
+    lang: &str,
+    changed_label: &str,
+) -> Result<JsValue, JsError> {
+    let policy = parse(text, input.as_deref(), "policyView")?;
+    let mut options = render::Options::for_lang(lang);
+    options.title = false;
+    options.heading_base = 2;
+    if let Some(old) = old_text
+        .as_deref()
+        .and_then(|t| parse(t, input.as_deref(), "policyView").ok())
+    {
+        for change in revision::compare(&old, &policy).changed(Level::Minor) {
+            options.changed.insert(
+                change.id.clone(),
+                render::tree::ChangeMark {
+                    level: change.level.to_string(),
+                    label: changed_label.to_string(),
+                },
+            );
+        }
+    }
+    let document = dom::document().map_err(js_error)?;
+    let node =
+        dom::from_tree(&document, &render::tree::policy(&policy, &options)).map_err(js_error)?;
+    let result = js_sys::Object::new();
+    Reflect::set(&result, &"node".into(), &node).map_err(js_error)?;
+    Reflect::set(&result, &"title".into(), &policy.title.as_str().into()).map_err(js_error)?;
+    Ok(result.into())
+}
+
+/// The change notice's detail: each section changed since `old_text` with its level,
+/// reasons and word diff; without the old text, the names of the `sections` listed.
+#[wasm_bindgen(js_name = noticeChanges)]
+pub fn notice_changes(
+    old_text: Option<String>,
+    new_text: &str,
+    input: Option<String>,
+    sections: Vec<String>,
+) -> Result<web_sys::DocumentFragment, JsError> {
+    let policy = parse(new_text, input.as_deref(), "noticeChanges")?;
+    let document = dom::document().map_err(js_error)?;
+    let fragment = document.create_document_fragment();
+    match old_text
+        .as_deref()
+        .and_then(|t| parse(t, input.as_deref(), "noticeChanges").ok())
+    {
+        Some(old) => {
+            for change in revision::compare(&old, &policy).changed(Level::Minor) {
+                let section = dom::h("section")
+                    .class("pc-change")
+                    .attr("data-pc-change", change.level.as_str())
+                    .child(dom::h("h4").text(&change.label()).build())
+                    .child(
+                        dom::h("ul")
+                            .class("pc-reasons")
+                            .children(change.reasons.iter().map(|r| dom::h("li").text(r).build()))
+                            .build(),
+                    )
+                    .build()
+                    .map_err(js_error)?;
+                let diff = dom::from_tree(&document, &render::diff::diff_paragraphs(&change.diff))
+                    .map_err(js_error)?;
+                section.append_child(&diff).map_err(js_error)?;
+                fragment.append_child(&section).map_err(js_error)?;
+            }
+        }
+        None => {
+            let items = sections.iter().map(|id| {
+                let label = policy
+                    .find(id)
+                    .map_or_else(|| id.clone(), render::tree::section_title);
+                dom::h("li").text(&label).build()
+            });
+            let list = dom::h("ul").children(items).build().map_err(js_error)?;
+            fragment.append_child(&list).map_err(js_error)?;
+        }
+    }
+    Ok(fragment)
+}

@@ -1,0 +1,129 @@
+//! The full module (parser, renderer, comparison), fetched on first need from beside this
+//! module: the consent UI never waits for it before the banner or a decision, only to show
+//! the policy, a change's words, or to compare an old version the changelog does not cover.
+
+use crate::consent::Assessment;
+use crate::policy::manifest::Manifest;
+use js_sys::{Function, Promise, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(inline_js = "export function import_module(url) { return import(url); }")]
+extern "C" {
+    /// `import(url)`: a module file, so no `eval` and nothing a strict CSP forbids.
+    fn import_module(url: &str) -> Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of this module's JS glue; the full module sits beside it.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: js_sys::JsString;
+}
+
+thread_local! {
+    /// The loaded full module's namespace, once initialised.
+    static FULL: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+fn text(error: JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the full module failed".into())
+}
+
+/// The full module's namespace, fetching and initialising it the first time.
+async fn full() -> Result<JsValue, String> {
+    if let Some(module) = FULL.with(|f| f.borrow().clone()) {
+        return Ok(module);
+    }
+    let base: String = GLUE_URL.with(|u| u.into());
+    let url = web_sys::Url::new_with_base("policy_consent_full.js", &base)
+        .map_err(text)?
+        .href();
+    let module = JsFuture::from(import_module(&url)).await.map_err(text)?;
+    let init: Function = Reflect::get(&module, &"default".into())
+        .map_err(text)?
+        .dyn_into()
+        .map_err(text)?;
+    let ready = init.call0(&JsValue::NULL).map_err(text)?;
+    JsFuture::from(Promise::resolve(&ready))
+        .await
+        .map_err(text)?;
+    FULL.with(|f| *f.borrow_mut() = Some(module.clone()));
+    Ok(module)
+}
+
+/// Calls an export of the full module.
+pub async fn call(name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    let module = full().await?;
+    let function: Function = Reflect::get(&module, &name.into())
+        .map_err(text)?
+        .dyn_into()
+        .map_err(text)?;
+    let args: js_sys::Array = args.iter().collect();
+    function.apply(&JsValue::NULL, &args).map_err(text)
+}
+
+/// Fetches a URL's text; errors name the HTTP status.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(text)?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let body = JsFuture::from(response.text().map_err(text)?)
+        .await
+        .map_err(text)?;
+    body.as_string().ok_or_else(|| "not text".into())
+}
+
+/// `markdown` or `text` by a URL's extension, for the full module's parser.
+pub fn input_of(url: Option<&str>) -> JsValue {
+    let path = url.map(|u| u.split(['?', '#']).next().unwrap_or(u).to_ascii_lowercase());
+    match path.as_deref() {
+        Some(p) if p.ends_with(".md") || p.ends_with(".markdown") => "markdown".into(),
+        Some(p) if p.ends_with(".txt") => "text".into(),
+        _ => JsValue::UNDEFINED,
+    }
+}
+
+/// How the revision from a published old version (`versions/<old>.<ext>`) to the current
+/// policy affects consent; `None` when either text is unavailable.
+pub async fn assess_published(
+    manifest: &Manifest,
+    old: &str,
+    url: Option<&str>,
+    current: Option<&str>,
+    versions: Option<&str>,
+) -> Option<Assessment> {
+    let versions = versions?;
+    let ext = url
+        .and_then(|u| u.rsplit_once('.'))
+        .map_or("txt", |(_, e)| e);
+    let old_text = fetch_text(&format!("{versions}{old}.{ext}")).await.ok()?;
+    let new_text = match (current, url) {
+        (Some(t), _) => t.to_string(),
+        (None, Some(u)) => fetch_text(u).await.ok()?,
+        _ => return None,
+    };
+    let manifest =
+        serde::Serialize::serialize(manifest, &serde_wasm_bindgen::Serializer::json_compatible())
+            .ok()?;
+    let result = call(
+        "assessRevision",
+        &[old_text.into(), new_text.into(), input_of(url), manifest],
+    )
+    .await
+    .ok()?;
+    serde_wasm_bindgen::from_value(result).ok()
+}
