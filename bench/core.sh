@@ -6,12 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build-wasm.sh 2>/dev/null
-wasm=www/pkg/policy_consent_bg.wasm
-js=www/pkg/policy_consent.js
-printf 'release wasm module: %s\n' "$wasm"
-printf '  %-28s %9s %9s\n' file raw "gzip -9"
-for f in "$wasm" "$js" www/pkg/policy.css; do
-  printf '  %-28s %9d %9d\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+printf 'release modules in www/pkg (the app loads first; the full module on first need):\n'
+printf '  %-32s %9s %9s\n' file raw "gzip -9"
+for f in www/policy-consent.js www/pkg/policy_consent_bg.wasm www/pkg/policy_consent.js \
+  www/pkg/policy_consent_full_bg.wasm www/pkg/policy_consent_full.js www/pkg/policy-consent.css; do
+  printf '  %-32s %9d %9d\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
 done
 echo
 cargo run --quiet --release --example bench-render

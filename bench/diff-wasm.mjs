@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { initSync, comparePolicies } = await import(`${root}/www/pkg/policy_consent.js`);
-initSync({ module: readFileSync(`${root}/www/pkg/policy_consent_bg.wasm`) });
+const { initSync, comparePolicies } = await import(`${root}/www/pkg/policy_consent_full.js`);
+initSync({ module: readFileSync(`${root}/www/pkg/policy_consent_full_bg.wasm`) });
 
 const old = readFileSync(`${root}/tests/fixtures/mozilla-en-firefox_privacy_notice.md`, "utf8");
 const edits = [

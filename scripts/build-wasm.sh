@@ -18,9 +18,15 @@ build() { # name, cargo features
   # table). It reads the enabled Wasm features from the module's target_features section.
   npx --no-install wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
     "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  for glue in "$out/$name.js" "$out/${name}_bg.js"; do
+    if [ -f "$glue" ]; then node scripts/inline-snippets.mjs "$glue"; fi
+  done
 }
+rm -rf "$out"
+mkdir -p "$out"
 build policy_consent_full "--features full"
 build policy_consent ""
+rm -rf "$out/snippets"
 # One stylesheet for the UI and the rendered policy it shows.
 cat src/web/ui.css src/render/policy.css > "$out/policy-consent.css"
 cp src/render/policy.css "$out/policy.css"

@@ -27,6 +27,9 @@ step "build the Wasm module and the npm package"
 scripts/build-wasm.sh
 scripts/build-npm.sh
 
+step "size budgets"
+node bench/budget.mjs
+
 step "end-to-end tests in Chromium"
 node --test tests/e2e/
 

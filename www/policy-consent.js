@@ -109,8 +109,11 @@ try {
     if (action) early = action;
   };
   painted?.addEventListener("click", remember);
+  // The module and its code in parallel: the Wasm downloads (and compiles, streaming) while
+  // the JS glue and its imports load.
+  const wasm = fetch(new URL("./pkg/policy_consent_bg.wasm", import.meta.url));
   const { default: init, PolicyConsent } = await import("./pkg/policy_consent.js");
-  await init();
+  await init({ module_or_path: wasm });
   window.policyConsent = await PolicyConsent.start({ ...options, manifest });
   painted?.removeEventListener("click", remember);
   if (early) painted?.querySelector(`[data-pc-action="${early}"]`)?.click();

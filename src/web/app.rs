@@ -74,6 +74,10 @@ pub(crate) struct App {
     pub channel: Option<web_sys::BroadcastChannel>,
     /// Which version the viewer holds: `Some(false)` the current one, `Some(true)` the upcoming one.
     pub policy_loaded: Option<bool>,
+    /// The current policy's text, once fetched (by a prefetch or the viewer).
+    pub policy_text: Option<String>,
+    /// A prefetch for the viewer has started.
+    pub prefetched: bool,
     /// What the banner or bar on screen says (empty: none), to rebuild it only on change.
     pub shown: String,
     _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
@@ -166,6 +170,8 @@ impl App {
             last_saved: stored_raw,
             channel: None,
             policy_loaded: None,
+            policy_text: None,
+            prefetched: false,
             shown: String::new(),
             _closures: Vec::new(),
         })
@@ -321,8 +327,24 @@ impl App {
         Ok(())
     }
 
+    /// What a banner says, to compare with the one on screen.
     fn banner_signature(&self, reason: &crate::consent::AskReason) -> String {
-        format!("banner:{reason:?}:{}", self.gpc)
+        use crate::consent::AskReason::*;
+        let mut signature = String::from(match reason {
+            FirstVisit => "banner:first",
+            InvalidRecord => "banner:invalid",
+            Expired => "banner:expired",
+            GuardianLapsed => "banner:lapsed",
+            Guardian => "banner:guardian",
+            NewPurposes { .. } => "banner:new:",
+        });
+        if let NewPurposes { purposes } = reason {
+            signature.push_str(&purposes.join(","));
+        }
+        if self.gpc {
+            signature.push_str(":gpc");
+        }
+        signature
     }
 
     /// Keeps the banner the loader painted when the engine asks for the same one (a first
@@ -428,7 +450,7 @@ pub(crate) fn act(shared: &Shared, event: Event, method: Method) -> Result<(), S
 /// What follows a change, with nothing borrowed: gated scripts, the change event, the
 /// receipt, the app bridge.
 pub(crate) fn after_change(shared: &Shared, changed: bool) {
-    let (granted, reload, detail, listeners, receipt, endpoint) = {
+    let (granted, detail, listeners, receipt, endpoint) = {
         let mut app = shared.borrow_mut();
         let granted: BTreeSet<String> = app
             .engine
@@ -444,7 +466,12 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
             .filter(|p| !granted.contains(*p))
             .cloned()
             .collect();
-        let detail = change_detail(&app, &granted, &reload);
+        // Only a change is told (on start nothing is: the ready event says what holds).
+        let detail = if changed {
+            change_detail(&app, &granted, &reload)
+        } else {
+            JsValue::UNDEFINED
+        };
         let listeners: Vec<Function> = app
             .listeners
             .iter()
@@ -462,10 +489,9 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
             .flatten();
         let endpoint = app.options.receipt_endpoint.clone();
         app.activated.extend(granted.iter().cloned());
-        (granted, reload, detail, listeners, receipt, endpoint)
+        (granted, detail, listeners, receipt, endpoint)
     };
     gating::activate(&granted);
-    let _ = reload;
     // A material notice just shown: fetch and fill in its word diffs.
     let unfilled = dom::find(
         &shared.borrow().root,
@@ -531,7 +557,16 @@ pub(crate) fn dispatch_window_event(name: &str, detail: &JsValue) {
 pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
     let root = shared.borrow().root.clone();
     let mut closures = Vec::new();
-    for kind in ["click", "submit", "input", "close", "cancel", "keydown"] {
+    for kind in [
+        "click",
+        "submit",
+        "input",
+        "close",
+        "cancel",
+        "keydown",
+        "pointerover",
+        "focusin",
+    ] {
         let weak = Rc::downgrade(shared);
         let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             if let Some(shared) = weak.upgrade() {
@@ -658,6 +693,17 @@ fn on_event(shared: &Shared, event: &web_sys::Event) {
             }
         }
         "keydown" => trap_focus(event, &target),
+        // A pointer on, or focus in, a link to the policy: fetch what the viewer needs now,
+        // so it opens at once on the click that usually follows.
+        "pointerover" | "focusin"
+            if target
+                .closest("[data-pc-action=\"policy\"]")
+                .ok()
+                .flatten()
+                .is_some() =>
+        {
+            super::viewer::prefetch(shared);
+        }
         "close" | "cancel" => {
             if let Some(dialog) = target.dyn_ref::<HtmlDialogElement>() {
                 if event.type_() == "cancel" {

@@ -58,6 +58,11 @@ async fn full() -> Result<JsValue, String> {
     Ok(module)
 }
 
+/// Fetches and initialises the full module ahead of need.
+pub async fn preload() -> Result<(), String> {
+    full().await.map(|_| ())
+}
+
 /// Calls an export of the full module.
 pub async fn call(name: &str, args: &[JsValue]) -> Result<JsValue, String> {
     let module = full().await?;

@@ -9,6 +9,41 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlDialogElement, HtmlElement};
 
+/// Starts fetching the full module and the policy's text, once: the person is about to open
+/// the viewer.
+pub fn prefetch(shared: &Shared) {
+    if std::mem::replace(&mut shared.borrow_mut().prefetched, true) {
+        return;
+    }
+    // Two fetches in flight at once; each keeps what it got.
+    spawn_local(async {
+        let _ = lazy::preload().await;
+    });
+    let shared = shared.clone();
+    spawn_local(async move {
+        let _ = current_text(&shared).await;
+    });
+}
+
+/// The current policy's text: given, cached, or fetched (and cached).
+async fn current_text(shared: &Shared) -> Result<String, String> {
+    let (url, text, cached) = {
+        let app = shared.borrow();
+        (
+            app.options.policy_url.clone(),
+            app.options.policy_text.clone(),
+            app.policy_text.clone(),
+        )
+    };
+    if let Some(text) = text.or(cached) {
+        return Ok(text);
+    }
+    let url = url.ok_or("no policy given")?;
+    let text = fetch_text(&url).await.map_err(|e| format!("{url}: {e}"))?;
+    shared.borrow_mut().policy_text = Some(text.clone());
+    Ok(text)
+}
+
 /// Opens the viewer at `section` (an element id), loading the policy the first time; with
 /// `upcoming`, the announced version with its changes marked.
 pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
@@ -121,7 +156,7 @@ async fn texts(
     shared: &Shared,
     upcoming: bool,
 ) -> Result<(String, Option<String>, Option<String>), String> {
-    let (url, text, versions, from, upcoming_source) = {
+    let (url, versions, from, upcoming_source) = {
         let app = shared.borrow();
         let manifest = app.engine.manifest();
         let from = app
@@ -138,17 +173,12 @@ async fn texts(
             .and_then(|u| u.source.clone());
         (
             app.options.policy_url.clone(),
-            app.options.policy_text.clone(),
             app.options.versions_url.clone(),
             from,
             upcoming_source,
         )
     };
-    let current = match (text, &url) {
-        (Some(text), _) => text,
-        (None, Some(url)) => fetch_text(url).await.map_err(|e| format!("{url}: {e}"))?,
-        (None, None) => return Err("no policy given".into()),
-    };
+    let current = current_text(shared).await?;
     if upcoming {
         let (Some(base), Some(source)) = (&url, upcoming_source) else {
             return Ok((current, url, None));
