@@ -569,7 +569,10 @@ pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
     ] {
         let weak = Rc::downgrade(shared);
         let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            if let Some(shared) = weak.upgrade() {
+            // An event dispatched synchronously by our own DOM calls (focus() in a render)
+            // finds the app borrowed: it is ours, not the person's, and is let go rather
+            // than panicking.
+            if let Some(shared) = weak.upgrade().filter(|s| s.try_borrow_mut().is_ok()) {
                 on_event(&shared, &event);
             }
         });

@@ -12,15 +12,21 @@ use web_sys::{Element, HtmlDialogElement, HtmlElement};
 /// Starts fetching the full module and the policy's text, once: the person is about to open
 /// the viewer.
 pub fn prefetch(shared: &Shared) {
-    if std::mem::replace(&mut shared.borrow_mut().prefetched, true) {
-        return;
-    }
-    // Two fetches in flight at once; each keeps what it got.
-    spawn_local(async {
-        let _ = lazy::preload().await;
-    });
+    // Focus moves inside our own renders (synchronous focusin while the app is borrowed):
+    // start after the current task.
     let shared = shared.clone();
     spawn_local(async move {
+        let started = match shared.try_borrow_mut() {
+            Ok(mut app) => std::mem::replace(&mut app.prefetched, true),
+            Err(_) => true,
+        };
+        if started {
+            return;
+        }
+        // Two fetches in flight at once; each keeps what it got.
+        spawn_local(async {
+            let _ = lazy::preload().await;
+        });
         let _ = current_text(&shared).await;
     });
 }
