@@ -1054,7 +1054,10 @@ fn decoding_is_strict() {
         &format!("\"created\":{}", NOW + 10 * DAY),
     );
     assert!(bad(&future).contains("inconsistent"));
-    assert!(bad(&" ".repeat(70_000)).contains("too large"));
+    assert!(
+        bad(&" ".repeat(policy_consent::consent::record::MAX_RECORD_BYTES + 1))
+            .contains("too large")
+    );
     assert!(
         bad(&json.replace("\"birth_month\":4", "\"birth_month\":0"))
             .contains("age is out of range")
@@ -1252,4 +1255,59 @@ proptest! {
             }
         }
     }
+}
+
+// --- Size limits -----------------------------------------------------------------------
+
+/// The sample manifest with `n` optional purposes like its `personalization`, ids 40
+/// characters long.
+fn manifest_with_purposes(n: usize) -> Manifest {
+    let mut value: serde_json::Value = serde_json::from_str(&read("policy/consent.json")).unwrap();
+    let template = value["purposes"][1].clone();
+    let purposes: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let mut p = template.clone();
+            p["id"] = format!("third-party-service-number-{i:013}").into();
+            p
+        })
+        .collect();
+    value["purposes"] = purposes.into();
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn a_thousand_purposes_fit_in_a_record_and_more_are_refused_clearly() {
+    use policy_consent::consent::record::MAX_RECORD_BYTES;
+    use policy_consent::policy::manifest::MAX_PURPOSES;
+    let m = manifest_with_purposes(MAX_PURPOSES);
+    assert_eq!(m.validate(None), []);
+    let mut e = start(m.clone(), None, NOW);
+    e.handle(
+        Event::DeclareAge {
+            birth_year: 1990,
+            birth_month: 1,
+        },
+        act(NOW),
+    )
+    .unwrap();
+    e.handle(Event::AcceptAll, act(NOW)).unwrap();
+    let half: Vec<String> = m.purposes.iter().step_by(2).map(|p| p.id.clone()).collect();
+    e.handle(Event::Withdraw { purposes: half }, act(NOW + 1))
+        .unwrap();
+    let json = e.record().encode();
+    assert!(
+        json.len() < MAX_RECORD_BYTES / 2,
+        "{} bytes for {MAX_PURPOSES} purposes",
+        json.len()
+    );
+    let back = ConsentRecord::decode(&json, &m, NOW + 2).unwrap();
+    assert_eq!(&back, e.record());
+    assert_eq!(granted(&e).len(), MAX_PURPOSES / 2);
+
+    let problems = manifest_with_purposes(10_000).validate(None);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        problems[0].to_string(),
+        "manifest: purposes: 10000 purposes: at most 1000 (group related uses into one purpose)"
+    );
 }

@@ -93,6 +93,7 @@ function paint(manifest) {
   return root;
 }
 
+let painted = null;
 try {
   const manifest =
     typeof source === "string"
@@ -101,7 +102,7 @@ try {
           return r.json();
         })
       : source;
-  const painted = paint(manifest);
+  painted = paint(manifest);
   // A click on the painted banner before the app is ready is remembered and replayed.
   let early = null;
   const remember = (event) => {
@@ -118,5 +119,10 @@ try {
   painted?.removeEventListener("click", remember);
   if (early) painted?.querySelector(`[data-pc-action="${early}"]`)?.click();
 } catch (error) {
-  console.error("policy-consent:", error?.message ?? error);
+  // Fail closed and say so: no banner whose buttons do nothing, nothing gated runs, and the
+  // site hears why.
+  painted?.remove();
+  const message = String(error?.message ?? error);
+  console.error("policy-consent:", message);
+  window.dispatchEvent(new CustomEvent("policy-consent:error", { detail: { message } }));
 }

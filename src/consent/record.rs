@@ -10,8 +10,10 @@ use std::fmt;
 
 /// The record schema this build writes and reads.
 pub const RECORD_SCHEMA: u32 = 1;
-/// Largest encoded record accepted (bytes of JSON); a real one is a few KB.
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// Largest encoded record accepted (bytes of JSON): a real one is a few KB; one with a
+/// decision on each of [`MAX_PURPOSES`](crate::policy::manifest::MAX_PURPOSES) purposes
+/// with long ids is under 300 KB.
+pub const MAX_RECORD_BYTES: usize = 512 * 1024;
 /// Events kept verbatim; older ones are folded into [`LogSummary`].
 pub const MAX_EVENTS: usize = 40;
 const MAX_TEXT: usize = 300;
@@ -352,7 +354,10 @@ impl ConsentRecord {
             .notice
             .as_ref()
             .map_or(0, |n| n.sections.len() + n.purposes.len());
-        if self.events.len() > MAX_EVENTS || self.purposes.len() > 10_000 || notice_lists > 20_000 {
+        if self.events.len() > MAX_EVENTS
+            || self.purposes.len() > crate::policy::manifest::MAX_PURPOSES
+            || notice_lists > 20_000
+        {
             return inconsistent("more entries than a record can hold".into());
         }
         let texts = [&self.locale, &self.policy.version]

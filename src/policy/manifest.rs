@@ -13,6 +13,11 @@ use std::fmt;
 /// The manifest schema this build reads.
 pub const SCHEMA: u32 = 1;
 
+/// Most purposes a manifest may have. Far more than any site asks about (IAB's framework
+/// has eleven), small enough that the record of every decision stays a few hundred KB
+/// and the settings list stays usable.
+pub const MAX_PURPOSES: usize = 1000;
+
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -415,6 +420,17 @@ impl Manifest {
                 "purposes".into(),
                 "no purposes: a visitor has nothing to decide".into(),
             );
+        }
+        if self.purposes.len() > MAX_PURPOSES {
+            problem(
+                "purposes".into(),
+                format!(
+                    "{} purposes: at most {MAX_PURPOSES} (group related uses into one purpose)",
+                    self.purposes.len()
+                ),
+            );
+            // Checking each of thousands would bury this message.
+            return problems;
         }
         let mut seen = HashSet::new();
         for (i, purpose) in self.purposes.iter().enumerate() {

@@ -32,7 +32,7 @@ export interface StartOptions {
   record?: ConsentRecord | string;
   /** The host verifies a guardian: resolve with a token once verified, reject if not. */
   guardian?: { verify?: (contact: string) => Promise<string> | string };
-  /** Each new receipt is POSTed here (sendBeacon; queued and retried on a later load). */
+  /** Each new receipt is POSTed here as JSON (fetch keepalive). It stays queued (at most 20, 256 KB) until a 2xx, and is retried on later loads: deduplicate by record id and time. */
   receiptEndpoint?: string;
   /** With `age_gate: "host"`: the birth year and month the site knows. */
   birth?: { year: number; month: number };
@@ -189,15 +189,49 @@ fn stores(kind: &str) -> Vec<Box<dyn Store>> {
             Box::new(MemoryStore::default()),
         ],
         "memory" | "native" => vec![Box::new(MemoryStore::default())],
-        _ => {
-            let mut chain: Vec<Box<dyn Store>> = Vec::new();
-            if browser::LocalStore::works() {
-                chain.push(Box::new(browser::LocalStore));
+        // No probe write first: a full quota must not hide a record stored before it filled.
+        _ => vec![
+            Box::new(browser::LocalStore),
+            Box::new(browser::CookieStore),
+            Box::new(MemoryStore::default()),
+        ],
+    }
+}
+
+/// Of the records the stores hold, the newest usable one (a write that fell back to a
+/// cookie leaves an older copy in localStorage); with none usable, the first one's error.
+/// Unusable ones go to `keep_aside`.
+fn newest_record(
+    raws: Vec<String>,
+    manifest: &crate::policy::manifest::Manifest,
+    now: i64,
+    keep_aside: impl Fn(&str),
+) -> (
+    Option<String>,
+    Option<Result<crate::consent::ConsentRecord, crate::consent::RecordError>>,
+) {
+    let mut newest: Option<(String, crate::consent::ConsentRecord)> = None;
+    let mut first_error = None;
+    for raw in raws {
+        match app::decode(&raw, manifest, now) {
+            Ok(record) => {
+                if newest
+                    .as_ref()
+                    .is_none_or(|(_, n)| record.updated > n.updated)
+                {
+                    newest = Some((raw, record));
+                }
             }
-            chain.push(Box::new(browser::CookieStore));
-            chain.push(Box::new(MemoryStore::default()));
-            chain
+            Err(e) => {
+                keep_aside(&raw);
+                first_error.get_or_insert((raw, e));
+            }
         }
+    }
+    match (newest, first_error) {
+        (Some((raw, record)), _) => (Some(raw), Some(Ok(record))),
+        (None, Some((raw, e))) => (Some(raw), Some(Err(e))),
+        (None, None) => (None, None),
     }
 }
 
@@ -285,21 +319,20 @@ impl PolicyConsent {
         let key = format!("policy-consent:{}", manifest.policy.id);
         let now = app::now();
 
-        let raw = if storage_kind == "native" {
-            get(&options, "record").and_then(|r| {
-                r.as_string()
-                    .or_else(|| js_sys::JSON::stringify(&r).ok().and_then(|s| s.as_string()))
-            })
+        let raws = if storage_kind == "native" {
+            get(&options, "record")
+                .and_then(|r| {
+                    r.as_string()
+                        .or_else(|| js_sys::JSON::stringify(&r).ok().and_then(|s| s.as_string()))
+                })
+                .into_iter()
+                .collect()
         } else {
-            store.get(&key)
+            store.get_all(&key)
         };
-        let stored = raw.as_deref().map(|raw| {
-            let decoded = app::decode(raw, &manifest, now);
-            if decoded.is_err() {
-                // Kept aside, never thrown away: someone may want to look at it.
-                store.set(&format!("{key}:backup"), raw);
-            }
-            decoded
+        let (raw, stored) = newest_record(raws, &manifest, now, |raw| {
+            // Kept aside, never thrown away: someone may want to look at it.
+            store.set_beside(&format!("{key}:backup"), raw);
         });
 
         // A returning visitor under an older version that the changelog does not cover:

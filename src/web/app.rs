@@ -643,6 +643,13 @@ fn from_other_tab(shared: &Shared, json: &str) {
         let newer =
             (record.updated, json) > (current.updated, app.last_saved.as_deref().unwrap_or(""));
         if !newer {
+            // Ours wins, but the other tab's write may have landed after ours: put ours back
+            // so the store agrees with both tabs.
+            if let Some(ours) = app.last_saved.clone() {
+                if app.store.get(&app.key).as_deref() != Some(ours.as_str()) {
+                    app.store.set(&app.key, &ours);
+                }
+            }
             return;
         }
         let engine = Engine::start(Init {
@@ -656,7 +663,10 @@ fn from_other_tab(shared: &Shared, json: &str) {
         });
         app.engine = engine;
         app.last_saved = Some(json.to_string());
-        app.persisted = true;
+        // A later write from a tab that lost may sit in the store: the winner goes back.
+        if app.store.get(&app.key).as_deref() != Some(json) {
+            app.persisted = app.store.set(&app.key, json).persisted;
+        }
         if let Some((_, dialog)) = app.modal.take() {
             dialog.close();
             dialog.remove();

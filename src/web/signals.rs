@@ -108,90 +108,150 @@ pub fn after_change(_shared: &Shared, detail: &JsValue) {
     }
 }
 
+/// Receipts waiting for the endpoint, at most this many and this many bytes (the oldest
+/// go first).
 const MAX_QUEUED_RECEIPTS: usize = 20;
+const MAX_QUEUED_BYTES: usize = 256 * 1024;
+/// Browsers refuse a `keepalive` body past 64 KiB; a bigger receipt (hundreds of purposes)
+/// goes without it.
+const MAX_KEEPALIVE_BYTES: usize = 60 * 1024;
+/// A receipt not answered within this is left queued for a later load.
+const RECEIPT_TIMEOUT_MS: u32 = 15_000;
 
 fn queue_key(shared: &Shared) -> String {
     format!("{}:receipts", shared.borrow().key)
 }
 
-/// Sends a receipt with `navigator.sendBeacon` (the page never waits on it); when the
-/// browser refuses, the receipt is queued (at most 20, oldest dropped first with a count)
-/// and sent on a later load.
+/// The receipts waiting, oldest first (an unreadable queue is an empty one).
+fn queued(shared: &Shared) -> Vec<String> {
+    let key = queue_key(shared);
+    shared
+        .borrow()
+        .store
+        .get(&key)
+        .and_then(|q| js_sys::JSON::parse(&q).ok())
+        .filter(js_sys::Array::is_array)
+        .map(|v| {
+            js_sys::Array::from(&v)
+                .iter()
+                .filter_map(|s| s.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn store_queue(shared: &Shared, queue: &[String]) {
+    let key = queue_key(shared);
+    let app = shared.borrow();
+    if queue.is_empty() {
+        app.store.remove(&key);
+        return;
+    }
+    let array: js_sys::Array = queue.iter().map(|s| JsValue::from_str(s)).collect();
+    if let Ok(text) = js_sys::JSON::stringify(&array) {
+        app.store.set_beside(&key, &String::from(text));
+    }
+}
+
+/// Queues a receipt, then sends it: it leaves the queue only when the endpoint answers
+/// 2xx, so an endpoint that is down, slow or failing gets it on a later load (delivery is
+/// at least once: a receipt carries its record id and time to deduplicate by). Nothing
+/// here is awaited by the UI.
 pub fn send_receipt(shared: &Shared, endpoint: &str, receipt: &JsValue) {
     let Ok(json) = js_sys::JSON::stringify(receipt) else {
         return;
     };
     let json = String::from(json);
-    if !beacon(endpoint, &json) {
-        let key = queue_key(shared);
-        let app = shared.borrow();
-        let mut queue: Vec<String> = app
-            .store
-            .get(&key)
-            .and_then(|q| js_sys::JSON::parse(&q).ok())
-            .map(|v| {
-                js_sys::Array::from(&v)
-                    .iter()
-                    .filter_map(|s| s.as_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        queue.push(json);
-        let overflow = queue.len().saturating_sub(MAX_QUEUED_RECEIPTS);
+    let mut queue = queued(shared);
+    queue.push(json.clone());
+    let mut bytes: usize = queue.iter().map(String::len).sum();
+    let mut overflow = queue.len().saturating_sub(MAX_QUEUED_RECEIPTS);
+    bytes -= queue[..overflow].iter().map(String::len).sum::<usize>();
+    // The newest always stays, however large.
+    while bytes > MAX_QUEUED_BYTES && overflow + 1 < queue.len() {
+        bytes -= queue[overflow].len();
+        overflow += 1;
+    }
+    if overflow > 0 {
+        web_sys::console::warn_1(
+            &format!("policy-consent: {overflow} undelivered receipt(s) dropped, the oldest; {endpoint} has not answered").into(),
+        );
         queue.drain(..overflow);
-        let array: js_sys::Array = queue.iter().map(|s| JsValue::from_str(s)).collect();
-        if let Ok(text) = js_sys::JSON::stringify(&array) {
-            app.store.set(&key, &String::from(text));
-        }
     }
+    store_queue(shared, &queue);
+    deliver(shared, endpoint, json);
 }
 
-/// Sends queued receipts (on load).
+/// Sends the receipts a former load could not deliver.
 pub fn flush_receipts(shared: &Shared, endpoint: &str) {
-    let key = queue_key(shared);
-    let queued: Vec<String> = {
-        let app = shared.borrow();
-        app.store
-            .get(&key)
-            .and_then(|q| js_sys::JSON::parse(&q).ok())
-            .map(|v| {
-                js_sys::Array::from(&v)
-                    .iter()
-                    .filter_map(|s| s.as_string())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    if queued.is_empty() {
-        return;
-    }
-    let left: Vec<String> = queued
-        .into_iter()
-        .filter(|r| !beacon(endpoint, r))
-        .collect();
-    let app = shared.borrow();
-    if left.is_empty() {
-        app.store.remove(&key);
-    } else {
-        let array: js_sys::Array = left.iter().map(|s| JsValue::from_str(s)).collect();
-        if let Ok(text) = js_sys::JSON::stringify(&array) {
-            app.store.set(&key, &String::from(text));
-        }
+    for json in queued(shared) {
+        deliver(shared, endpoint, json);
     }
 }
 
-fn beacon(endpoint: &str, json: &str) -> bool {
+/// POSTs one receipt (`keepalive`, so it survives the page being left) and takes it off
+/// the queue on a 2xx.
+fn deliver(shared: &Shared, endpoint: &str, json: String) {
+    let shared = shared.clone();
+    let endpoint = endpoint.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        if post(&endpoint, &json).await {
+            let queue: Vec<String> = queued(&shared).into_iter().filter(|q| *q != json).collect();
+            store_queue(&shared, &queue);
+        }
+    });
+}
+
+/// Whether the endpoint took the receipt (a 2xx within the timeout).
+async fn post(endpoint: &str, json: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let parts = js_sys::Array::of1(&JsValue::from_str(json));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let init = js_sys::Object::new();
+    let headers = js_sys::Object::new();
+    let set = |o: &js_sys::Object, k: &str, v: &JsValue| {
+        let _ = Reflect::set(o, &k.into(), v);
+    };
+    set(&headers, "content-type", &"application/json".into());
+    set(&init, "method", &"POST".into());
+    set(&init, "body", &json.into());
+    set(&init, "headers", &headers);
+    set(
+        &init,
+        "keepalive",
+        &(json.len() <= MAX_KEEPALIVE_BYTES).into(),
+    );
+    set(&init, "credentials", &"same-origin".into());
+    // AbortSignal.timeout where the browser has it.
+    if let Some(signal) = Reflect::get(&window, &"AbortSignal".into())
+        .ok()
+        .and_then(|a| {
+            let timeout = Reflect::get(&a, &"timeout".into()).ok()?;
+            timeout
+                .dyn_ref::<js_sys::Function>()?
+                .call1(&a, &RECEIPT_TIMEOUT_MS.into())
+                .ok()
+        })
+    {
+        set(&init, "signal", &signal);
+    }
+    let Some(fetch) = Reflect::get(&window, &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
         return false;
     };
-    window
-        .navigator()
-        .send_beacon_with_opt_blob(endpoint, Some(&blob))
-        .unwrap_or(false)
+    let Ok(promise) = fetch
+        .call2(&window, &endpoint.into(), &init)
+        .and_then(|p| p.dyn_into::<js_sys::Promise>())
+    else {
+        return false;
+    };
+    match wasm_bindgen_futures::JsFuture::from(promise).await {
+        Ok(response) => Reflect::get(&response, &"ok".into())
+            .ok()
+            .and_then(|ok| ok.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
 }

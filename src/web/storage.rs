@@ -96,6 +96,22 @@ impl Chain {
         None
     }
 
+    /// Reads a key from every store that can be read, most preferred first: after a write
+    /// fell back (a full quota), an older value may still sit in a preferred store, and the
+    /// caller picks the newest. A store that throws is passed over, and writes skip it too.
+    pub fn get_all(&self, key: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        for (index, store) in self.stores.iter().enumerate() {
+            match store.get(key) {
+                Ok(Some(value)) => values.push(value),
+                Ok(None) => {}
+                Err(_) if index == self.current.get() => self.current.set(index + 1),
+                Err(_) => {}
+            }
+        }
+        values
+    }
+
     /// Writes a key to the first store that takes it.
     pub fn set(&self, key: &str, value: &str) -> Saved {
         let mut failures = Vec::new();
@@ -121,6 +137,14 @@ impl Chain {
             persisted: false,
             failures,
         }
+    }
+
+    /// Writes a key beside the record (a queue, a backup) to the store in use only: a
+    /// failure here must not move the record itself to a lesser store.
+    pub fn set_beside(&self, key: &str, value: &str) -> bool {
+        self.stores
+            .get(self.current.get())
+            .is_some_and(|store| store.set(key, value).is_ok())
     }
 
     /// Removes a key from the store in use.
@@ -183,6 +207,34 @@ mod tests {
     }
 
     #[test]
+    fn every_readable_value_is_seen_and_unreadable_stores_are_skipped() {
+        let stale = MemoryStore::default();
+        stale.set("k", "old").unwrap();
+        let fallback = MemoryStore::default();
+        fallback.set("k", "new").unwrap();
+        let chain = Chain::new(vec![Box::new(stale), Box::new(fallback)]);
+        assert_eq!(chain.get_all("k"), ["old", "new"]);
+        assert_eq!(chain.kind(), "memory");
+
+        let chain = Chain::new(vec![
+            Box::new(Flaky {
+                read: true,
+                write: false,
+                inner: MemoryStore::default(),
+            }),
+            Box::new(MemoryStore::default()),
+        ]);
+        assert!(chain.get_all("k").is_empty());
+        let saved = chain.set("k", "v");
+        assert_eq!(
+            saved.failures,
+            Vec::<String>::new(),
+            "the unreadable store is not written"
+        );
+        assert_eq!(chain.get_all("k"), ["v"]);
+    }
+
+    #[test]
     fn a_failed_write_moves_on_and_reports() {
         let chain = Chain::new(vec![
             Box::new(Flaky {
@@ -195,5 +247,20 @@ mod tests {
         let saved = chain.set("k", "v");
         assert_eq!(saved.failures, ["local: QuotaExceededError"]);
         assert!(!saved.persisted);
+    }
+
+    #[test]
+    fn a_failed_write_beside_the_record_leaves_the_store_in_use() {
+        let chain = Chain::new(vec![
+            Box::new(Flaky {
+                read: false,
+                write: true,
+                inner: MemoryStore::default(),
+            }),
+            Box::new(MemoryStore::default()),
+        ]);
+        assert!(!chain.set_beside("queue", "big"));
+        assert_eq!(chain.kind(), "local");
+        assert_eq!(chain.get_all("queue"), Vec::<String>::new());
     }
 }
