@@ -1311,3 +1311,61 @@ fn a_thousand_purposes_fit_in_a_record_and_more_are_refused_clearly() {
         "manifest: purposes: 10000 purposes: at most 1000 (group related uses into one purpose)"
     );
 }
+
+/// Found by `nothing_optional_is_granted_without_an_affirmative_act`: a second guardian
+/// verification left the first guardian's grants in place with no confirmed guardian, a
+/// record that no longer validated (so the next load lost every decision).
+#[test]
+fn a_restarted_guardian_verification_suspends_the_former_grants_and_the_record_stays_valid() {
+    let config = Config {
+        guardian_verification: true,
+        ..Config::default()
+    };
+    let m = manifest();
+    let mut e = start_with(
+        m.clone(),
+        None,
+        CurrentPolicy::default(),
+        Signals::default(),
+        config,
+        NOW,
+    );
+    e.handle(
+        Event::DeclareAge {
+            birth_year: 2011,
+            birth_month: 6,
+        },
+        act(NOW),
+    )
+    .unwrap();
+    let guardian = || Event::GuardianStart {
+        name: "A. Parent".into(),
+        relationship: "parent".into(),
+        attest: true,
+    };
+    e.handle(guardian(), act(NOW)).unwrap();
+    e.handle(
+        Event::GuardianConfirm {
+            method: "email-code".into(),
+            token: Some("t".into()),
+        },
+        act(NOW),
+    )
+    .unwrap();
+    e.handle(
+        Event::Save {
+            granted: ids(&["personalization"]),
+        },
+        act(NOW),
+    )
+    .unwrap();
+    assert_eq!(granted(&e), ["personalization"]);
+
+    e.handle(guardian(), act(NOW + 1)).unwrap();
+    assert!(granted(&e).is_empty());
+    let r = &e.record().purposes["personalization"];
+    assert_eq!(r.state, State::Suspended);
+    assert_eq!(r.reason.as_deref(), Some("guardian verification restarted"));
+    let decoded = ConsentRecord::decode(&e.record().encode(), &m, NOW + 2);
+    assert_eq!(decoded.as_ref(), Ok(e.record()));
+}

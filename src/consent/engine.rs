@@ -303,6 +303,9 @@ pub struct Engine {
     now: Millis,
     /// What went wrong while starting (an unusable stored record).
     warnings: Vec<String>,
+    /// Each purpose's place in the manifest and definition digest, by id: `granted` is
+    /// asked of every purpose after each decision, so neither is recomputed.
+    purposes: BTreeMap<String, (usize, String)>,
 }
 
 /// Digest of what a purpose is: a change here asks again for that purpose.
@@ -364,7 +367,13 @@ impl Engine {
                 Some(AskReason::FirstVisit),
             ),
         };
+        // The first of a duplicated id, as `Manifest::purpose` finds it.
+        let mut purposes = BTreeMap::new();
+        for (i, p) in manifest.purposes.iter().enumerate().rev() {
+            purposes.insert(p.id.clone(), (i, definition_digest(p)));
+        }
         let mut engine = Engine {
+            purposes,
             manifest,
             config,
             record,
@@ -403,10 +412,16 @@ impl Engine {
         &self.warnings
     }
 
+    /// A purpose of the manifest and its definition digest.
+    fn purpose(&self, id: &str) -> Option<(&Purpose, &str)> {
+        let (index, digest) = self.purposes.get(id)?;
+        Some((self.manifest.purposes.get(*index)?, digest.as_str()))
+    }
+
     /// Whether a purpose is active now. Required purposes always are; an optional one only
     /// when granted by an act the rules accept.
     pub fn granted(&self, purpose: &str) -> bool {
-        let Some(p) = self.manifest.purpose(purpose) else {
+        let Some((p, digest)) = self.purpose(purpose) else {
             return false;
         };
         if p.required {
@@ -415,7 +430,7 @@ impl Engine {
         let Some(r) = self.record.purposes.get(purpose) else {
             return false;
         };
-        if r.state != State::Granted || r.definition != definition_digest(p) {
+        if r.state != State::Granted || r.definition != *digest {
             return false;
         }
         match self.is_minor() {
@@ -691,7 +706,7 @@ impl Engine {
     fn known(&self, ids: &[String], outcome: &mut Outcome) -> Vec<String> {
         let mut out = Vec::new();
         for id in ids {
-            match self.manifest.purpose(id) {
+            match self.purpose(id).map(|(p, _)| p) {
                 None => outcome.refused.push(Refusal {
                     purpose: id.clone(),
                     reason: format!("no purpose `{id}` in the manifest"),
@@ -742,10 +757,10 @@ impl Engine {
     }
 
     fn set(&mut self, id: &str, state: State, by: Actor, act: Act, reason: Option<String>) {
-        let Some(p) = self.manifest.purpose(id) else {
+        let Some((_, digest)) = self.purpose(id) else {
             return;
         };
-        let definition = definition_digest(p);
+        let definition = digest.to_string();
         self.record.purposes.insert(
             id.to_string(),
             PurposeRecord {
@@ -778,7 +793,7 @@ impl Engine {
         let minor = self.is_minor() == Some(true);
         let mut granted = Vec::new();
         for id in ids {
-            let Some(p) = self.manifest.purpose(&id) else {
+            let Some((p, _)) = self.purpose(&id) else {
                 continue;
             };
             if minor && p.minors == MinorsRule::Forbidden {
@@ -937,6 +952,31 @@ impl Engine {
             ));
         }
         let verified_by_host = self.config.guardian_verification;
+        if verified_by_host && self.guardian_confirmed() {
+            // A new verification replaces the confirmed guardian: until it completes, what
+            // the former one granted has no confirmed guardian behind it, so it is suspended
+            // (asked again), never left granted in a record that would then not validate.
+            let by_guardian: Vec<String> = self
+                .record
+                .purposes
+                .iter()
+                .filter(|(_, r)| r.state == State::Granted && r.by == Actor::Guardian)
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in by_guardian {
+                self.set(
+                    &id,
+                    State::Suspended,
+                    Actor::Guardian,
+                    Act {
+                        now: act.now,
+                        method: Method::Rule,
+                    },
+                    Some("guardian verification restarted".into()),
+                );
+            }
+            self.guardian_session = false;
+        }
         self.record.guardian = Some(GuardianRecord {
             name,
             relationship,
