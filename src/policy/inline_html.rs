@@ -29,6 +29,11 @@ pub fn tokenize(html: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut rest = html;
     let mut text = String::new();
+    // Where the next `>` is (at or after the current position), or `None` when none is
+    // left: a `<` with no `>` within a tag's reach cannot start a tag, so it is text without
+    // trying to parse one. Without this, a megabyte of `<a href="x ` costs a tag-sized scan
+    // per `<`.
+    let mut next_gt = html.find('>');
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
             text.push_str(rest);
@@ -50,7 +55,17 @@ pub fn tokenize(html: &str) -> Vec<Token> {
         while !rest.is_char_boundary(window) {
             window -= 1;
         }
-        match parse_tag(&rest[..window]) {
+        let here = html.len() - rest.len();
+        if next_gt.is_some_and(|gt| gt < here) {
+            next_gt = rest.find('>').map(|i| here + i);
+        }
+        let reachable = next_gt.is_some_and(|gt| gt < here + window);
+        let parsed = if reachable {
+            parse_tag(&rest[..window])
+        } else {
+            None
+        };
+        match parsed {
             Some((token, used)) => {
                 flush(&mut text, &mut tokens);
                 rest = &rest[used..];
@@ -267,6 +282,19 @@ mod tests {
             tokenize("&#0; &#xZZ; &bogus;"),
             vec![Token::Text("&#0; &#xZZ; &bogus;".into())]
         );
+    }
+
+    #[test]
+    fn a_lone_angle_bracket_far_from_any_close_is_text() {
+        let far = format!("<a href=\"x {}<b>bold</b>", "y".repeat(MAX_TAG_BYTES));
+        let tokens = tokenize(&far);
+        assert_eq!(
+            tokens[0],
+            Token::Text(format!("<a href=\"x {}", "y".repeat(MAX_TAG_BYTES)))
+        );
+        assert_eq!(tokens[1], open("b", &[]));
+        assert_eq!(tokenize("<a <a <a"), vec![Token::Text("<a <a <a".into())]);
+        assert_eq!(tokenize("<a <b>"), vec![open("a", &[("<b", "")])]);
     }
 
     #[test]

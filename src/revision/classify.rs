@@ -7,7 +7,7 @@ use super::diff::{self, Edit, Token, TokenKind};
 use super::{DiffPart, Level, Op, Unit, View};
 use crate::policy::model::Policy;
 use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What is known about both documents as a whole, computed on first use (most sections
 /// are unchanged and never need it).
@@ -381,15 +381,46 @@ fn weighty_topic(view: &View) -> Option<&'static str> {
         .map(|(topic, _)| *topic)
 }
 
+/// Reasons found, each once, in the order found.
+#[derive(Default)]
 struct Findings {
     items: Vec<(Level, String)>,
+    /// The reasons in `items`, so that a section with thousands of distinct reasons is
+    /// not quadratic.
+    seen: HashSet<String>,
 }
 
 impl Findings {
     fn add(&mut self, level: Level, reason: String) {
-        if !self.items.iter().any(|(_, r)| *r == reason) {
+        if self.seen.insert(reason.clone()) {
             self.items.push((level, reason));
         }
+    }
+
+    fn retain(&mut self, keep: impl Fn(Level) -> bool) {
+        self.items.retain(|(level, _)| keep(*level));
+        self.seen = self.items.iter().map(|(_, r)| r.clone()).collect();
+    }
+}
+
+/// How many units of each side have each normalised text, for telling a moved or
+/// duplicated paragraph from a new one without scanning both sides for each unit.
+struct Copies<'a>(HashMap<&'a str, [usize; 2]>);
+
+impl<'a> Copies<'a> {
+    fn new(old: &'a View, new: &'a View) -> Copies<'a> {
+        let mut counts: HashMap<&str, [usize; 2]> = HashMap::new();
+        for (side, view) in [old, new].into_iter().enumerate() {
+            for unit in &view.units {
+                counts.entry(unit.norm.as_str()).or_default()[side] += 1;
+            }
+        }
+        Copies(counts)
+    }
+
+    /// Copies of `norm` in the old (`new == false`) or new version.
+    fn count(&self, norm: &str, new: bool) -> usize {
+        self.0.get(norm).map_or(0, |c| c[usize::from(new)])
     }
 }
 
@@ -398,7 +429,8 @@ pub(super) fn section(old: &View, new: &View, context: &Context<'_>) -> Analysis
     let old_keys: Vec<&str> = old.units.iter().map(|u| u.norm.as_str()).collect();
     let new_keys: Vec<&str> = new.units.iter().map(|u| u.norm.as_str()).collect();
     let edits = diff::diff(&old_keys, &new_keys, 1000);
-    let mut findings = Findings { items: Vec::new() };
+    let copies = Copies::new(old, new);
+    let mut findings = Findings::default();
     let mut parts: Vec<DiffPart> = Vec::new();
     let topic = weighty_topic(new).or_else(|| weighty_topic(old));
 
@@ -446,6 +478,7 @@ pub(super) fn section(old: &View, new: &View, context: &Context<'_>) -> Analysis
                     new,
                     &deleted,
                     &inserted,
+                    &copies,
                     context,
                     topic,
                     &mut findings,
@@ -494,20 +527,24 @@ fn soften_dates(findings: &mut Findings, old: &View, new: &View) {
                 .all(|t| t.text.chars().all(|c| c.is_ascii_digit()) || DATE_WORDS.contains(&t.text))
         })
     };
+    fn norms(view: &View) -> HashSet<&str> {
+        view.units.iter().map(|u| u.norm.as_str()).collect()
+    }
+    let (old_norms, new_norms) = (norms(old), norms(new));
     let changed_old: Vec<Unit> = old
         .units
         .iter()
-        .filter(|u| !new.units.iter().any(|n| n.norm == u.norm))
+        .filter(|u| !new_norms.contains(u.norm.as_str()))
         .cloned()
         .collect();
     let changed_new: Vec<Unit> = new
         .units
         .iter()
-        .filter(|u| !old.units.iter().any(|o| o.norm == u.norm))
+        .filter(|u| !old_norms.contains(u.norm.as_str()))
         .cloned()
         .collect();
     if !changed_old.is_empty() && date_like(&changed_old) && date_like(&changed_new) {
-        findings.items.retain(|(level, _)| *level < Level::Minor);
+        findings.retain(|level| level < Level::Minor);
         findings.add(Level::Cosmetic, "effective date changed".to_string());
     }
 }
@@ -551,6 +588,7 @@ fn hunk(
     new: &View,
     deleted: &[usize],
     inserted: &[usize],
+    copies: &Copies<'_>,
     context: &Context<'_>,
     topic: Option<&str>,
     findings: &mut Findings,
@@ -578,19 +616,19 @@ fn hunk(
                     .map(|&j| word_overlap(&a.text, &new.units[j].text))
                     .unwrap_or(0.0);
                 if next_b >= 0.3 {
-                    whole(Op::Insert, b, old, new, context, findings, parts);
+                    whole(Op::Insert, b, copies, findings, parts);
                     n += 1;
                 } else {
-                    whole(Op::Delete, a, old, new, context, findings, parts);
+                    whole(Op::Delete, a, copies, findings, parts);
                     d += 1;
                 }
             }
             (Some(a), None) => {
-                whole(Op::Delete, a, old, new, context, findings, parts);
+                whole(Op::Delete, a, copies, findings, parts);
                 d += 1;
             }
             (None, Some(b)) => {
-                whole(Op::Insert, b, old, new, context, findings, parts);
+                whole(Op::Insert, b, copies, findings, parts);
                 n += 1;
             }
             (None, None) => break,
@@ -602,9 +640,7 @@ fn hunk(
 fn whole(
     op: Op,
     unit: &Unit,
-    old: &View,
-    new: &View,
-    context: &Context<'_>,
+    copies: &Copies<'_>,
     findings: &mut Findings,
     parts: &mut Vec<DiffPart>,
 ) {
@@ -613,17 +649,14 @@ fn whole(
     if unit.norm.is_empty() {
         return;
     }
-    let (verb, this, other) = if op == Op::Insert {
-        ("added", new, old)
-    } else {
-        ("removed", old, new)
-    };
-    let copies_here = this.units.iter().filter(|u| u.norm == unit.norm).count();
-    let in_other = other.units.iter().any(|u| u.norm == unit.norm);
+    let inserted = op == Op::Insert;
+    let verb = if inserted { "added" } else { "removed" };
+    let copies_here = copies.count(&unit.norm, inserted);
+    let in_other = copies.count(&unit.norm, !inserted) > 0;
     let still_there = if op == Op::Delete {
-        new.units.iter().any(|u| u.norm == unit.norm)
+        copies.count(&unit.norm, true) > 0
     } else {
-        old.units.iter().any(|u| u.norm == unit.norm)
+        copies.count(&unit.norm, false) > 0
     };
     if in_other && copies_here <= 1 && !still_there {
         findings.add(Level::Cosmetic, "paragraph moved".to_string());
@@ -649,7 +682,6 @@ fn whole(
         };
         findings.add(Level::Material, format!("{what} {verb}: “{excerpt}”"));
     }
-    let _ = context;
 }
 
 fn is_signal(word: &str) -> bool {
@@ -733,7 +765,7 @@ fn words(
         .count()
         .max(1);
     let mut changed_words = 0;
-    let mut local = Findings { items: Vec::new() };
+    let mut local = Findings::default();
     let mut i = 0;
     while i < edits.len() {
         if let Edit::Equal(_, j) = edits[i] {
@@ -846,13 +878,19 @@ fn edit_run(
         };
         findings.add(Level::Material, reason);
     }
-    let only = |list: &[&str], from: &[String], other: &[String]| -> Vec<String> {
+    // Sets of each side's words: a run of thousands of negations is not quadratic.
+    let del_set: HashSet<&str> = dw.iter().map(String::as_str).collect();
+    let ins_set: HashSet<&str> = iw.iter().map(String::as_str).collect();
+    let only = |list: &[&str], from: &[String], other: &HashSet<&str>| -> Vec<String> {
         from.iter()
-            .filter(|w| list.contains(&w.as_str()) && !other.contains(w))
+            .filter(|w| list.contains(&w.as_str()) && !other.contains(w.as_str()))
             .cloned()
             .collect()
     };
-    let (neg_del, neg_ins) = (only(NEGATIONS, &dw, &iw), only(NEGATIONS, &iw, &dw));
+    let (neg_del, neg_ins) = (
+        only(NEGATIONS, &dw, &ins_set),
+        only(NEGATIONS, &iw, &del_set),
+    );
     if !neg_del.is_empty() || !neg_ins.is_empty() {
         material = true;
         let reason = match (neg_del.is_empty(), neg_ins.is_empty()) {
@@ -866,7 +904,7 @@ fn edit_run(
         };
         findings.add(Level::Material, reason);
     }
-    let (mod_del, mod_ins) = (only(MODALS, &dw, &iw), only(MODALS, &iw, &dw));
+    let (mod_del, mod_ins) = (only(MODALS, &dw, &ins_set), only(MODALS, &iw, &del_set));
     if !mod_del.is_empty() || !mod_ins.is_empty() {
         material = true;
         let show = |v: &[String]| {
@@ -881,7 +919,7 @@ fn edit_run(
             format!("modality changed: {} → {}", show(&mod_del), show(&mod_ins)),
         );
     }
-    let (ext_del, ext_ins) = (only(EXTENT, &dw, &iw), only(EXTENT, &iw, &dw));
+    let (ext_del, ext_ins) = (only(EXTENT, &dw, &ins_set), only(EXTENT, &iw, &del_set));
     if !ext_del.is_empty() || !ext_ins.is_empty() {
         material = true;
         let show = |v: &[String]| {
@@ -896,7 +934,7 @@ fn edit_run(
             format!("extent changed: {} → {}", show(&ext_del), show(&ext_ins)),
         );
     }
-    let consent_removed = only(CONSENT, &dw, &iw);
+    let consent_removed = only(CONSENT, &dw, &ins_set);
     if !consent_removed.is_empty() {
         material = true;
         findings.add(
@@ -907,7 +945,7 @@ fn edit_run(
             ),
         );
     }
-    let rights_removed = only(RIGHTS, &dw, &iw);
+    let rights_removed = only(RIGHTS, &dw, &ins_set);
     if !rights_removed.is_empty() {
         material = true;
         findings.add(
@@ -915,7 +953,7 @@ fn edit_run(
             format!("right weakened or removed: “{}”", rights_removed.join(" ")),
         );
     }
-    let scope_added: Vec<String> = only(SCOPE, &iw, &dw)
+    let scope_added: Vec<String> = only(SCOPE, &iw, &del_set)
         .into_iter()
         .filter(|w| !context.old_words().contains(w) || !dw.is_empty() || ins.len() > 2)
         .collect();
@@ -1024,36 +1062,55 @@ fn is_spelling_fix(del: &[String], ins: &[String], context: &Context<'_>) -> boo
             !is_signal(a)
                 && !is_signal(b)
                 && !context.new_words().contains(a)
-                && edit_distance(a, b) <= allowed
+                && edit_distance(a, b, allowed) <= allowed
         })
 }
 
-/// Damerau–Levenshtein distance (adjacent transpositions count one).
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Damerau–Levenshtein distance (adjacent transpositions count one, optimal string
+/// alignment), when it is at most `max`; `max + 1` otherwise. Only the diagonal band of
+/// width `2 × max + 1` is computed, so two long words cost O(length × max) time and
+/// O(max) memory instead of a length² table (two half-megabyte "words" would need
+/// terabytes).
+fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > 3 {
-        return 4;
+    let far = max + 1;
+    if a.len().abs_diff(b.len()) > max {
+        return far;
     }
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
+    let width = 2 * max + 1;
+    // rows[i % 3][t] holds d[i][i + t - max]; cells outside the table or the band are `far`.
+    let mut rows = vec![vec![far; width]; 3];
+    let at = |row: &[usize], i: usize, j: usize| -> usize {
+        match (j + max).checked_sub(i) {
+            Some(t) if t < width => row[t],
+            _ => far,
+        }
+    };
+    for j in 0..=b.len().min(max) {
+        rows[0][j + max] = j;
     }
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
+        let mut row = vec![far; width];
+        for j in i.saturating_sub(max)..=(i + max).min(b.len()) {
+            let value = if j == 0 {
+                i
+            } else {
+                let above = &rows[(i - 1) % 3];
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut value = (at(above, i - 1, j) + 1)
+                    .min(at(&row, i, j - 1) + 1)
+                    .min(at(above, i - 1, j - 1) + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    value = value.min(at(&rows[(i - 2) % 3], i - 2, j - 2) + 1);
+                }
+                value
+            };
+            row[j + max - i] = value.min(far);
         }
+        rows[i % 3] = row;
     }
-    d[a.len()][b.len()]
+    at(&rows[a.len() % 3], a.len(), b.len()).min(far)
 }
 
 #[cfg(test)]
@@ -1062,9 +1119,67 @@ mod tests {
 
     #[test]
     fn distances() {
-        assert_eq!(edit_distance("recieve", "receive"), 1);
-        assert_eq!(edit_distance("with", "without"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("recieve", "receive", 3), 1);
+        assert_eq!(edit_distance("with", "without", 3), 3);
+        assert_eq!(edit_distance("kitten", "sitting", 3), 3);
+        assert_eq!(
+            edit_distance("kitten", "sitting", 2),
+            3,
+            "beyond max: max + 1"
+        );
+        assert_eq!(edit_distance("ab", "ba", 1), 1);
+        assert_eq!(edit_distance("same", "same", 0), 0);
+        assert_eq!(edit_distance("same", "sane", 0), 1);
+        assert_eq!(edit_distance("", "abc", 3), 3);
+        assert_eq!(edit_distance("abcdef", "", 3), 4);
+        let long = "a".repeat(500_000);
+        assert_eq!(edit_distance(&long, &format!("{long}b"), 3), 1);
+        assert_eq!(
+            edit_distance(&format!("{long}b"), &format!("{long}c"), 3),
+            1
+        );
+    }
+
+    /// The band gives the full table's answer whenever that answer is at most `max`.
+    #[test]
+    fn banded_distance_agrees_with_the_full_table() {
+        fn full(a: &str, b: &str) -> usize {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for (i, row) in d.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            for (j, cell) in d[0].iter_mut().enumerate() {
+                *cell = j;
+            }
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    d[i][j] = (d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1)
+                        .min(d[i - 1][j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+            d[a.len()][b.len()]
+        }
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "cab", "abcd", "dcba", "abdc", "xbcdy",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..4 {
+                    let exact = full(a, b);
+                    assert_eq!(
+                        edit_distance(a, b, max),
+                        exact.min(max + 1),
+                        "{a:?} {b:?} {max}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -74,9 +74,15 @@ pub enum Edit {
     Insert(usize),
 }
 
+/// Most comparisons a diff may make, about (N+M)·D for Myers: the edit limit shrinks for
+/// long inputs so that diffing two megabyte paragraphs costs what diffing two pages does.
+/// Inputs that real policies have (a paragraph of a few thousand words) are far below it.
+pub const MAX_WORK: usize = 16_000_000;
+
 /// An edit script turning `a` into `b` (Myers' O((N+M)·D) algorithm), after stripping the
-/// common prefix and suffix. When more than `max_edits` edits are needed the middle is
-/// reported as deleted then inserted whole, which bounds the time on hostile inputs.
+/// common prefix and suffix. When more than `max_edits` edits are needed, or more than
+/// [`MAX_WORK`] / (N+M) for the middle left after stripping, the middle is reported as
+/// deleted then inserted whole, which bounds the time on hostile inputs to O(N+M+MAX_WORK).
 pub fn diff<T: PartialEq>(a: &[T], b: &[T], max_edits: usize) -> Vec<Edit> {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let suffix = a[prefix..]
@@ -87,7 +93,8 @@ pub fn diff<T: PartialEq>(a: &[T], b: &[T], max_edits: usize) -> Vec<Edit> {
         .count();
     let (a_mid, b_mid) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut edits: Vec<Edit> = (0..prefix).map(|i| Edit::Equal(i, i)).collect();
-    match myers(a_mid, b_mid, max_edits) {
+    let affordable = MAX_WORK / (a_mid.len() + b_mid.len()).max(1);
+    match myers(a_mid, b_mid, max_edits.min(affordable)) {
         Some(middle) => edits.extend(middle.into_iter().map(|e| match e {
             Edit::Equal(i, j) => Edit::Equal(i + prefix, j + prefix),
             Edit::Delete(i) => Edit::Delete(i + prefix),
@@ -213,6 +220,35 @@ mod tests {
         assert_eq!(check("same", "same"), 0);
         assert_eq!(check("kitten", "sitting"), 5);
         assert_eq!(check("with consent", "without consent"), 3);
+    }
+
+    #[test]
+    fn long_inputs_get_a_smaller_edit_limit() {
+        // 2M tokens: the budget allows only 8 edits, so 20 changes fall back to a replace.
+        let a: Vec<u32> = (0..1_000_000).collect();
+        let mut b = a.clone();
+        for k in 0..10 {
+            b[k * 100_000 + 50_000] = u32::MAX;
+        }
+        let edits = diff(&a, &b, 2000);
+        let changed = edits
+            .iter()
+            .filter(|e| !matches!(e, Edit::Equal(..)))
+            .count();
+        assert!(
+            changed > 20,
+            "{changed} edits: the middle was replaced whole"
+        );
+        // The same change on a short input is found exactly.
+        let (a, mut b): (Vec<u32>, Vec<u32>) = ((0..1000).collect(), (0..1000).collect());
+        b[500] = u32::MAX;
+        assert_eq!(
+            diff(&a, &b, 2000)
+                .iter()
+                .filter(|e| !matches!(e, Edit::Equal(..)))
+                .count(),
+            2
+        );
     }
 
     #[test]

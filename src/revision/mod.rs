@@ -155,17 +155,20 @@ impl Revision {
         mut self,
         citations: impl IntoIterator<Item = (&'a str, &'a [String])>,
     ) -> Revision {
-        let material: Vec<&SectionChange> = self
+        // Every id, number and anchor of a materially changed section, in one set: a
+        // thousand purposes against a hundred thousand sections stay linear.
+        let material: HashSet<&str> = self
             .sections
             .iter()
             .filter(|s| s.level == Level::Material)
+            .flat_map(|s| s.refs.iter().map(String::as_str))
             .collect();
         self.purposes = citations
             .into_iter()
             .filter(|(_, cited)| {
                 cited.iter().any(|c| {
                     let c = c.trim().trim_start_matches('#').trim_end_matches('.');
-                    material.iter().any(|s| s.refs.iter().any(|r| r == c))
+                    material.contains(c)
                 })
             })
             .map(|(id, _)| id.to_string())
@@ -497,11 +500,18 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
         .collect();
     groups.sort_unstable();
     for (olds, news) in groups {
+        // The group's new sections by id, in order, so that a group of thousands of
+        // identical sections is paired in linear time.
+        let mut news_by_id: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
+        for &n in news {
+            news_by_id
+                .entry(new[n].id.as_str())
+                .or_default()
+                .push_back(n);
+        }
         for &o in olds {
-            if let Some(&n) = news
-                .iter()
-                .find(|&&n| !new_taken[n] && new[n].id == old[o].id)
-            {
+            let same_id = news_by_id.get_mut(old[o].id.as_str());
+            if let Some(n) = same_id.and_then(|queue| queue.pop_front()) {
                 take(o, n, &mut pairs, &mut old_taken, &mut new_taken);
             }
         }
