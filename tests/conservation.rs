@@ -139,6 +139,35 @@ fn rendered_page_keeps_the_seed_policy_words() {
     }
 }
 
+/// Bidi controls are shown, not obeyed (`render::tree::visible`): the rendered page keeps
+/// every word of the source, with each escaped control's name (`⟨U+202E⟩`: the words `U` and
+/// `202E`) where the control was. Embeddings and overrides are escaped everywhere, isolates
+/// in headings only.
+#[test]
+fn rendered_page_names_bidi_controls_in_place() {
+    let source = "Privacy \u{202E}Policy\u{202C}\n\nIntroduction \u{2067}Here\u{2069}\nWe keep data for \u{202E}09\u{202C} days; \u{2067}isolated\u{2069} text stays.\n";
+    let policy = policy::parse(source, Some(Format::Text)).unwrap();
+    assert_eq!(
+        policy.sections[0].heading,
+        "Introduction \u{2067}Here\u{2069}"
+    );
+    let options = render::Options {
+        toc: false,
+        ..Default::default()
+    };
+    let html = render::html::fragment(&policy, &options);
+    let shown = words(&strip_tags(&html));
+    let expected = words(
+        "Privacy ⟨U+202E⟩Policy⟨U+202C⟩ Introduction ⟨U+2067⟩Here⟨U+2069⟩ \
+         We keep data for ⟨U+202E⟩09⟨U+202C⟩ days; \u{2067}isolated\u{2069} text stays.",
+    );
+    if let Some(diff) = first_difference(&expected, &shown) {
+        panic!("rendered page: {diff}");
+    }
+    // The model itself keeps the source's words exactly.
+    assert!(first_difference(&words(source), &model_words(&policy)).is_none());
+}
+
 /// Lines as policies write them: headings of every numbering style, sentences, items,
 /// Chinese, and whitespace noise.
 fn policy_line() -> impl Strategy<Value = String> {

@@ -5,6 +5,7 @@
 mod cli;
 mod consent;
 mod conservation;
+mod fuzz_regressions;
 mod loader;
 mod outline;
 mod revisions;

@@ -447,22 +447,57 @@ pub fn id_from_number(number: &str) -> String {
 }
 
 /// A URL-safe slug: lowercase ASCII letters and digits joined by `-`, at most `max` bytes,
-/// cut at a word boundary. Empty when the text has no ASCII letters or digits.
+/// cut at a word boundary. Empty when the text has no ASCII letters or digits. Invisible
+/// characters ([`is_invisible`]: zero-width spaces and joiners, soft hyphens, bidi
+/// controls) are dropped rather than read as word breaks, so `Pri\u{200B}vacy` gives
+/// `privacy`, the id a reader would expect from what they see.
 pub fn slug(text: &str, max: usize) -> String {
     let mut out = String::new();
-    for word in text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
+    let mut word = String::new();
+    let mut full = false;
+    let mut end_word = |word: &mut String, out: &mut String| {
+        if word.is_empty() || full {
+            word.clear();
+            return;
+        }
         if !out.is_empty() && out.len() + 1 + word.len() > max {
-            break;
+            full = true;
+        } else {
+            if !out.is_empty() {
+                out.push('-');
+            }
+            out.extend(word.chars().take(max));
         }
-        if !out.is_empty() {
-            out.push('-');
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            // A word longer than `max` is cut anyway: stop collecting it.
+            if word.len() < max {
+                word.push(c.to_ascii_lowercase());
+            }
+        } else if !is_invisible(c) {
+            end_word(&mut word, &mut out);
         }
-        out.extend(word.chars().take(max).map(|c| c.to_ascii_lowercase()));
     }
+    end_word(&mut word, &mut out);
     out
+}
+
+/// Characters that occupy no space when shown: zero-width space, non-joiner and joiner,
+/// word joiner, byte-order mark, soft hyphen, the bidi marks, embeddings, overrides and
+/// isolates. They are kept in the text (joiners are needed by emoji and Indic scripts) but
+/// never make ids.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Assigns ids and digests to every section, after parsing. Numbered sections get
@@ -570,6 +605,13 @@ mod tests {
         assert!(slug(&"word ".repeat(100), 48).len() <= 48);
         assert_eq!(id_from_number("1.2.1"), "s-1-2-1");
         assert_eq!(id_from_number("I"), "s-i");
+        assert_eq!(
+            slug("Pri\u{200B}vacy \u{202E}Rights\u{202C}", 48),
+            "privacy-rights"
+        );
+        assert_eq!(slug("a\u{00AD}b\u{2060}c \u{200D}d", 48), "abc-d");
+        assert_eq!(slug(&"x".repeat(100), 48), "x".repeat(48));
+        assert_eq!(slug("one two three", 7), "one-two");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A revision for people: each changed section with its level, reasons and word diff
 //! (`<ins>`/`<del>`), through the same tree and escaping as the policy.
 
-use super::tree::Node;
+use super::tree::{Node, Place, visible};
 use crate::revision::{Change, Level, Op, Revision};
 
 fn element(tag: &'static str, attrs: Vec<(&'static str, String)>, children: Vec<Node>) -> Node {
@@ -12,8 +12,15 @@ fn element(tag: &'static str, attrs: Vec<(&'static str, String)>, children: Vec<
     }
 }
 
+/// Text the renderer wrote, or a heading, reason or purpose id quoted from a policy or
+/// manifest: every bidi control shown escaped.
 fn text(s: impl Into<String>) -> Node {
-    Node::Text(s.into())
+    Node::Text(visible(&s.into(), Place::Heading))
+}
+
+/// A piece of a policy's body text in a word diff.
+fn body(s: &str) -> Node {
+    Node::Text(visible(s, Place::Body))
 }
 
 /// The revision as `<article class="pc-revision">`: a verdict, then one `<section>` per
@@ -107,9 +114,9 @@ pub fn diff_paragraphs(parts: &[crate::revision::DiffPart]) -> Node {
                 continue;
             }
             current.push(match part.op {
-                Op::Equal => text(piece),
-                Op::Insert => element("ins", Vec::new(), vec![text(piece)]),
-                Op::Delete => element("del", Vec::new(), vec![text(piece)]),
+                Op::Equal => body(piece),
+                Op::Insert => element("ins", Vec::new(), vec![body(piece)]),
+                Op::Delete => element("del", Vec::new(), vec![body(piece)]),
             });
         }
     }

@@ -77,8 +77,20 @@ pub fn write(node: &Node, out: &mut String) {
 /// ```
 pub fn fragment(policy: &Policy, options: &Options) -> String {
     let mut out = String::with_capacity(policy_size_hint(policy));
-    write(&tree::policy(policy, options), &mut out);
+    write_fragment(policy, options, &mut out);
     out
+}
+
+/// Writes what `write(&tree::policy(policy, options))` writes, one top-level child at a
+/// time: only one section's nodes are alive at once, not the whole policy's tree.
+fn write_fragment(policy: &Policy, options: &Options, out: &mut String) {
+    out.push_str("<article class=\"");
+    escape(tree::ARTICLE_CLASS, out);
+    out.push_str("\">");
+    for child in tree::policy_children(policy, options) {
+        write(&child, out);
+    }
+    out.push_str("</article>\n");
 }
 
 fn policy_size_hint(policy: &Policy) -> usize {
@@ -105,11 +117,15 @@ pub fn standalone(policy: &Policy, options: &Options, lang: &str) -> String {
     let mut out = String::from("<!doctype html>\n<html lang=\"");
     escape(lang, &mut out);
     out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
-    escape(&policy.title, &mut out);
+    escape(
+        &tree::visible(&policy.title, tree::Place::Heading),
+        &mut out,
+    );
     out.push_str("</title>\n<style>\n");
     out.push_str(STYLESHEET);
     out.push_str("body{margin:0;background:#fff}@media (prefers-color-scheme:dark){body{background:#16171a}}\n</style>\n</head>\n<body>\n");
-    out.push_str(&fragment(policy, options));
+    out.reserve(policy_size_hint(policy));
+    write_fragment(policy, options, &mut out);
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -212,4 +228,43 @@ fn clip(s: &str) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Format, parse};
+
+    /// The fragment, written one top-level child at a time, is the whole tree serialised.
+    #[test]
+    fn the_fragment_is_the_tree_serialised() {
+        let sources = [
+            (
+                include_str!("../../policy/privacy-policy.txt"),
+                Format::Text,
+            ),
+            (
+                include_str!("../../tests/fixtures/mozilla-en-mozilla_privacy_policy.md"),
+                Format::Markdown,
+            ),
+            ("Lead paragraph only, no sections.\n", Format::Text),
+        ];
+        for (source, format) in sources {
+            let policy = parse(source, Some(format)).unwrap();
+            for options in [
+                Options::default(),
+                Options {
+                    toc: false,
+                    title: false,
+                    heading_base: 2,
+                    ..Options::default()
+                },
+            ] {
+                let mut whole = String::new();
+                write(&tree::policy(&policy, &options), &mut whole);
+                assert_eq!(fragment(&policy, &options), whole);
+                assert!(standalone(&policy, &options, "en").contains(&whole));
+            }
+        }
+    }
 }

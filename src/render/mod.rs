@@ -10,7 +10,8 @@ pub use tree::{Node, Options};
 
 use crate::policy::Policy;
 
-/// The outline as indented plain text: one line per section, with its number, heading and id.
+/// The outline as indented plain text: one line per section, with its number, heading and id
+/// (bidi controls shown escaped, as in headings: see [`tree::visible`]).
 ///
 /// # Examples
 /// ```
@@ -19,7 +20,7 @@ use crate::policy::Policy;
 /// ```
 pub fn outline(policy: &Policy) -> String {
     let mut out = String::new();
-    out.push_str(&policy.title);
+    out.push_str(&tree::visible(&policy.title, tree::Place::Heading));
     out.push('\n');
     for section in policy.walk() {
         for _ in 0..section.level {

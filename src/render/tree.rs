@@ -95,24 +95,93 @@ fn class(name: &str) -> Vec<(&'static str, String)> {
     vec![("class", name.to_string())]
 }
 
+/// Where text from the policy is shown, which decides the bidi controls it may keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A title, heading, number or table-of-contents entry: every embedding, override and
+    /// isolate (U+202A–U+202E, U+2066–U+2069) is shown escaped, so a heading cannot appear
+    /// reversed or reordered.
+    Heading,
+    /// Body text (paragraphs, items, cells, code, diffs): embeddings and overrides
+    /// (U+202A–U+202E) are shown escaped, since they can make a sentence display other
+    /// characters than it holds; isolates (U+2066–U+2069) are kept, being the well-behaved
+    /// way right-to-left text embeds a left-to-right name (they cannot reverse a run).
+    Body,
+}
+
+/// Whether `c` is a bidi control that [`visible`] shows escaped in `place`.
+pub fn is_hidden_control(c: char, place: Place) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}')
+        || (place == Place::Heading && matches!(c, '\u{2066}'..='\u{2069}'))
+}
+
+/// `text` with the bidi controls that could make it display differently from what it says
+/// replaced by a visible `⟨U+202E⟩`. Zero-width joiners and non-joiners (U+200C, U+200D) are
+/// kept: emoji sequences and Indic scripts need them. The model keeps the text as written
+/// (digests, comparisons and the JSON model see the real characters); only what people see
+/// is escaped, here, so the HTML string and the DOM built from the tree agree.
+///
+/// # Examples
+/// ```
+/// use policy_consent::render::tree::{visible, Place};
+/// assert_eq!(visible("Fees \u{202E}0001\u{202C}", Place::Body), "Fees ⟨U+202E⟩0001⟨U+202C⟩");
+/// assert_eq!(visible("\u{2067}Rights\u{2069}", Place::Heading), "⟨U+2067⟩Rights⟨U+2069⟩");
+/// assert_eq!(visible("\u{2067}Rights\u{2069}", Place::Body), "\u{2067}Rights\u{2069}");
+/// assert_eq!(visible("👩\u{200D}👩", Place::Heading), "👩\u{200D}👩");
+/// ```
+pub fn visible(text: &str, place: Place) -> String {
+    // Every control is encoded as E2 80 xx or E2 81 xx: text without 0xE2 is copied whole.
+    if !text.as_bytes().contains(&0xE2) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_hidden_control(c, place) {
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A text node of policy text shown in `place` (see [`visible`]).
+fn text(s: &str, place: Place) -> Node {
+    Node::Text(visible(s, place))
+}
+
 /// The whole policy: `<article>` with title, preamble, table of contents and sections.
 pub fn policy(policy: &Policy, options: &Options) -> Node {
-    let mut children = Vec::new();
-    if options.title && !policy.title.is_empty() {
-        children.push(element(
+    element(
+        "article",
+        class(ARTICLE_CLASS),
+        policy_children(policy, options).collect(),
+    )
+}
+
+/// The class of the `<article>` that [`policy`] returns.
+pub(crate) const ARTICLE_CLASS: &str = "pc-policy";
+
+/// The children of [`policy`]'s `<article>`, built one at a time (title, preamble, table of
+/// contents, then each top-level section), so that a serialiser can write each and drop it
+/// instead of holding the tree of a whole long policy.
+pub fn policy_children<'a>(
+    policy: &'a Policy,
+    options: &'a Options,
+) -> impl Iterator<Item = Node> + 'a {
+    let title = (options.title && !policy.title.is_empty()).then(|| {
+        element(
             heading_tag(options.heading_base),
             class("pc-title"),
-            vec![Node::Text(policy.title.clone())],
-        ));
-    }
-    blocks(&policy.blocks, &mut children);
-    if options.toc && !policy.sections.is_empty() {
-        children.push(toc(policy, options));
-    }
-    for s in &policy.sections {
-        children.push(section(s, options));
-    }
-    element("article", class("pc-policy"), children)
+            vec![text(&policy.title, Place::Heading)],
+        )
+    });
+    let toc = (options.toc && !policy.sections.is_empty()).then(|| toc(policy, options));
+    title
+        .into_iter()
+        .chain(policy.blocks.iter().map(block))
+        .chain(toc)
+        .chain(policy.sections.iter().map(|s| section(s, options)))
 }
 
 /// `<h1>` … `<h6>` for a level (clamped).
@@ -127,13 +196,15 @@ fn heading_tag(level: u8) -> &'static str {
     }
 }
 
-/// `1.2.1 Heading`, `I. Heading`, or the heading alone.
+/// `1.2.1 Heading`, `I. Heading`, or the heading alone, as shown to people (bidi controls
+/// escaped, see [`visible`]).
 pub fn section_title(section: &Section) -> String {
-    match (&section.number, section.heading.is_empty()) {
+    let title = match (&section.number, section.heading.is_empty()) {
         (Some(number), true) => display_number(number),
         (Some(number), false) => format!("{} {}", display_number(number), section.heading),
         (None, _) => section.heading.clone(),
-    }
+    };
+    visible(&title, Place::Heading)
 }
 
 /// A single-component number is shown with its dot (`I.`, `3.`), a dotted one as is.
@@ -178,7 +249,7 @@ fn toc(policy: &Policy, options: &Options) -> Node {
             element(
                 heading_tag(options.heading_base + 1),
                 class("pc-toc-title"),
-                vec![Node::Text(options.toc_label.clone())],
+                vec![text(&options.toc_label, Place::Heading)],
             ),
             entries(&policy.sections, 1, options),
         ],
@@ -192,13 +263,13 @@ fn section(s: &Section, options: &Options) -> Node {
         heading.push(element(
             "span",
             class("pc-num"),
-            vec![Node::Text(display_number(number))],
+            vec![text(&display_number(number), Place::Heading)],
         ));
         if !s.heading.is_empty() {
             heading.push(Node::Text(" ".to_string()));
         }
     }
-    heading.push(Node::Text(s.heading.clone()));
+    heading.push(text(&s.heading, Place::Heading));
     let mut attrs = vec![("id", s.id.clone()), ("class", "pc-section".to_string())];
     if let Some(mark) = options.changed.get(&s.id) {
         attrs[1].1.push_str(" pc-changed");
@@ -207,7 +278,7 @@ fn section(s: &Section, options: &Options) -> Node {
         heading.push(element(
             "span",
             class("pc-change-label"),
-            vec![Node::Text(mark.label.clone())],
+            vec![text(&mark.label, Place::Heading)],
         ));
     }
     let mut children = Vec::new();
@@ -275,10 +346,10 @@ fn block(b: &Block) -> Node {
             blocks(inner, &mut children);
             element("blockquote", Vec::new(), children)
         }
-        Block::Code { text } => element(
+        Block::Code { text: code } => element(
             "pre",
             Vec::new(),
-            vec![element("code", Vec::new(), vec![Node::Text(text.clone())])],
+            vec![element("code", Vec::new(), vec![text(code, Place::Body)])],
         ),
     }
 }
@@ -305,7 +376,7 @@ fn list_item(item: &ListItem) -> Node {
             "li",
             Vec::new(),
             vec![
-                element("span", class("pc-marker"), vec![Node::Text(marker.clone())]),
+                element("span", class("pc-marker"), vec![text(marker, Place::Body)]),
                 Node::Text(" ".to_string()),
                 element("div", class("pc-item"), compact(&item.blocks)),
             ],
@@ -335,7 +406,7 @@ fn span(s: &Span) -> Vec<Node> {
             nodes.push(element("br", Vec::new(), Vec::new()));
         }
         if !line.is_empty() {
-            nodes.push(Node::Text(line.to_string()));
+            nodes.push(text(line, Place::Body));
         }
     }
     let styles: [(bool, &'static str); 4] = [
@@ -361,7 +432,9 @@ fn span(s: &Span) -> Vec<Node> {
 
 /// A link target that is safe to follow: `http:`, `https:`, `mailto:`, `tel:` or a
 /// `#fragment`, with the control characters and whitespace browsers ignore removed first
-/// (so `java\tscript:` cannot pass as something else). Anything else is dropped.
+/// (so `java\tscript:` cannot pass as something else) and invisible characters (zero-width,
+/// bidi controls: [`is_invisible`](crate::policy::model::is_invisible)) percent-encoded, so
+/// the address a browser shows is the address followed. Anything else is dropped.
 ///
 /// # Examples
 /// ```
@@ -369,13 +442,24 @@ fn span(s: &Span) -> Vec<Node> {
 /// assert_eq!(safe_href(" https://example.com/a b").as_deref(), Some("https://example.com/ab"));
 /// assert_eq!(safe_href("#s-2"), Some("#s-2".into()));
 /// assert_eq!(safe_href("java\tscript:alert(1)"), None);
+/// assert_eq!(safe_href("java\u{200B}script:alert(1)"), None);
+/// assert_eq!(safe_href("https://a.example/\u{202E}fdp.exe").as_deref(), Some("https://a.example/%E2%80%AEfdp.exe"));
 /// assert_eq!(safe_href("/relative"), None);
 /// ```
 pub fn safe_href(href: &str) -> Option<String> {
-    let cleaned: String = href
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
+    let mut cleaned = String::with_capacity(href.len());
+    for c in href.chars() {
+        if c.is_whitespace() || c.is_control() {
+            continue;
+        }
+        if crate::policy::model::is_invisible(c) {
+            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                cleaned.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            cleaned.push(c);
+        }
+    }
     let lower = cleaned.to_ascii_lowercase();
     let allowed = ["http://", "https://", "mailto:", "tel:", "#"]
         .iter()
