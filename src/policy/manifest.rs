@@ -7,7 +7,7 @@
 
 use super::model::Policy;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 /// The manifest schema this build reads.
@@ -245,6 +245,11 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A section citation without the decoration people add: `#s-2-5` → `s-2-5`, `2.5.` → `2.5`.
+fn citation_key(cited: &str) -> &str {
+    cited.trim().trim_start_matches('#').trim_end_matches('.')
+}
+
 /// Whether `id` is a safe key: 1–64 letters, digits, `.`, `_`, `-`.
 pub fn is_safe_key(id: &str) -> bool {
     (1..=64).contains(&id.len())
@@ -399,6 +404,15 @@ impl Manifest {
                     format!("`{}` is the current version", upcoming.version),
                 );
             }
+            if upcoming.source.as_deref() == Some(self.policy.source.as_str()) {
+                problem(
+                    "policy.upcoming.source".into(),
+                    format!(
+                        "`{}` is the current version's file: the upcoming version needs its own",
+                        self.policy.source
+                    ),
+                );
+            }
         }
         if !(1..=25).contains(&self.minor_age) {
             problem(
@@ -433,6 +447,9 @@ impl Manifest {
             return problems;
         }
         let mut seen = HashSet::new();
+        // One index of the policy's ids, numbers and anchors for every citation, not a walk
+        // of the whole policy per citation.
+        let index = policy.map(Policy::index);
         for (i, purpose) in self.purposes.iter().enumerate() {
             let at = |field: &str| format!("purposes[{i}].{field}");
             let id = &purpose.id;
@@ -454,16 +471,34 @@ impl Manifest {
                     format!("purpose `{id}` has no description"),
                 );
             }
+            // Each cited section once: by its id when the policy is known (`2.5` and `s-2-5`
+            // are one section), else by the citation as written.
+            let mut cited_at: HashMap<&str, usize> = HashMap::new();
             for (j, cited) in purpose.sections.iter().enumerate() {
-                if let Some(policy) = policy {
-                    if policy.find(cited).is_none() {
-                        problem(
-                            format!("purposes[{i}].sections[{j}]"),
-                            format!(
-                                "purpose `{id}` cites section `{cited}`, which the policy does not have"
-                            ),
-                        );
-                    }
+                let key = match &index {
+                    Some(index) => match index.find(cited) {
+                        Some(section) => section.id.as_str(),
+                        None => {
+                            problem(
+                                format!("purposes[{i}].sections[{j}]"),
+                                format!(
+                                    "purpose `{id}` cites section `{cited}`, which the policy does not have"
+                                ),
+                            );
+                            continue;
+                        }
+                    },
+                    None => citation_key(cited),
+                };
+                if let Some(first) = cited_at.get(key) {
+                    problem(
+                        format!("purposes[{i}].sections[{j}]"),
+                        format!(
+                            "purpose `{id}` cites section `{cited}` twice (also as sections[{first}])"
+                        ),
+                    );
+                } else {
+                    cited_at.insert(key, j);
                 }
             }
             if purpose.required && purpose.minors == MinorsRule::Forbidden {
@@ -524,11 +559,26 @@ impl Manifest {
                     format!("`{}` is not a date (YYYY-MM-DD)", entry.date),
                 );
             }
+            let mut listed = HashSet::new();
             for (j, p) in entry.purposes.iter().enumerate() {
-                if self.purpose(p).is_none() {
+                if !seen.contains(p.as_str()) {
                     problem(
                         format!("changelog[{i}].purposes[{j}]"),
                         format!("no purpose `{p}`"),
+                    );
+                } else if !listed.insert(p.as_str()) {
+                    problem(
+                        format!("changelog[{i}].purposes[{j}]"),
+                        format!("purpose `{p}` is listed twice"),
+                    );
+                }
+            }
+            let mut listed = HashSet::new();
+            for (j, cited) in entry.sections.iter().enumerate() {
+                if !listed.insert(citation_key(cited)) {
+                    problem(
+                        format!("changelog[{i}].sections[{j}]"),
+                        format!("section `{cited}` is listed twice"),
                     );
                 }
             }

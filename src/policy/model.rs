@@ -223,6 +223,23 @@ impl Policy {
             .copied()
     }
 
+    /// An index of the sections by id, number and anchor, for many lookups: each
+    /// [`SectionIndex::find`] answers as [`Policy::find`] does, without walking the policy.
+    pub fn index(&self) -> SectionIndex<'_> {
+        let mut index = SectionIndex::default();
+        for section in self.walk() {
+            // The first section in document order wins, as in `find`.
+            index.ids.entry(section.id.as_str()).or_insert(section);
+            if let Some(number) = &section.number {
+                index.numbers.entry(number.as_str()).or_insert(section);
+            }
+            for anchor in &section.anchors {
+                index.anchors.entry(anchor.as_str()).or_insert(section);
+            }
+        }
+        index
+    }
+
     /// Text content in document order: title, then each block and section (see [`Policy::visit_text`]).
     pub fn text_strings(&self) -> Vec<&str> {
         let mut out = Vec::new();
@@ -239,6 +256,26 @@ impl Policy {
         for section in &self.sections {
             section.visit_text(f);
         }
+    }
+}
+
+/// Sections by id, number and anchor (see [`Policy::index`]).
+#[derive(Debug, Default)]
+pub struct SectionIndex<'a> {
+    ids: HashMap<&'a str, &'a Section>,
+    numbers: HashMap<&'a str, &'a Section>,
+    anchors: HashMap<&'a str, &'a Section>,
+}
+
+impl<'a> SectionIndex<'a> {
+    /// The section with this id, number or anchor, as [`Policy::find`] finds it.
+    pub fn find(&self, key: &str) -> Option<&'a Section> {
+        let key = key.trim().trim_start_matches('#');
+        self.ids
+            .get(key)
+            .or_else(|| self.numbers.get(key.trim_end_matches('.')))
+            .or_else(|| self.anchors.get(key))
+            .copied()
     }
 }
 
@@ -612,6 +649,29 @@ mod tests {
         assert_eq!(slug("a\u{00AD}b\u{2060}c \u{200D}d", 48), "abc-d");
         assert_eq!(slug(&"x".repeat(100), 48), "x".repeat(48));
         assert_eq!(slug("one two three", 7), "one-two");
+    }
+
+    #[test]
+    fn the_index_finds_what_find_finds() {
+        let policy = crate::policy::parse(
+            include_str!("../../policy/privacy-policy.txt"),
+            Some(crate::policy::Format::Text),
+        )
+        .unwrap();
+        let index = policy.index();
+        let mut keys = vec!["", "#", "nope", "2.5.", " #s-2-5 ", "1", "I"];
+        for section in policy.walk() {
+            keys.push(&section.id);
+            keys.extend(section.number.as_deref());
+            keys.extend(section.anchors.iter().map(String::as_str));
+        }
+        for key in keys {
+            assert_eq!(
+                index.find(key).map(|s| &s.id),
+                policy.find(key).map(|s| &s.id),
+                "{key:?}"
+            );
+        }
     }
 
     #[test]
