@@ -17,6 +17,8 @@ pub const MAX_RECORD_BYTES: usize = 512 * 1024;
 /// Events kept verbatim; older ones are folded into [`LogSummary`].
 pub const MAX_EVENTS: usize = 40;
 const MAX_TEXT: usize = 300;
+/// Longest section or purpose id a record may name (generated ids are under 80 bytes).
+const MAX_ID: usize = 128;
 
 /// Milliseconds since 1970-01-01 UTC.
 pub type Millis = i64;
@@ -423,6 +425,40 @@ impl ConsentRecord {
             if e.kind.len() > 32 || e.detail.len() > MAX_TEXT * 4 || !time_ok(e.at) {
                 return inconsistent("an event is malformed".into());
             }
+        }
+        // The parts no rule reads still get bounds: a record is stored and rewritten on
+        // every page, so nothing in it may grow without limit.
+        if let Some(folded) = &self.folded {
+            if folded.kinds.len() > 64
+                || folded.kinds.keys().any(|k| k.is_empty() || k.len() > 32)
+                || folded.first > folded.last
+                || !time_ok(folded.first)
+                || !time_ok(folded.last)
+            {
+                return inconsistent("the folded event log is malformed".into());
+            }
+        }
+        if let Some(notice) = &self.notice {
+            if notice
+                .sections
+                .iter()
+                .chain(&notice.purposes)
+                .any(|id| id.is_empty() || id.len() > MAX_ID)
+                || notice.acknowledged.is_some_and(|t| !time_ok(t))
+            {
+                return inconsistent("the change notice is malformed".into());
+            }
+        }
+        if self
+            .policy
+            .sections
+            .iter()
+            .any(|(id, digest)| id.is_empty() || id.len() > MAX_ID || digest.len() > 64)
+        {
+            return inconsistent("the policy's section digests are malformed".into());
+        }
+        if self.signals.gpc.is_some_and(|t| !time_ok(t)) {
+            return inconsistent("a signal's time is out of range".into());
         }
         self.purposes.retain(|id, _| manifest.purpose(id).is_some());
         Ok(self)
