@@ -345,6 +345,28 @@ fn check_command(options: &Options) -> Result<(), Failure> {
             None => {}
         }
     }
+    // Bidi controls let a policy display other text than it holds: say where they are (the
+    // renderer shows them escaped, so a right-to-left policy that needs them can keep them).
+    let bidi = policy.bidi_controls();
+    for (place, c) in bidi.iter().take(10) {
+        let code = *c as u32;
+        let shown = if render::tree::is_hidden_control(*c, render::tree::Place::Body) {
+            format!("shown as ⟨U+{code:04X}⟩")
+        } else {
+            format!("shown as ⟨U+{code:04X}⟩ in headings")
+        };
+        eprintln!(
+            "policy-consent: WARNING: {}: bidi control U+{code:04X} in `{place}` can make text display in another order than written ({shown}); remove it unless the text needs it",
+            source.display()
+        );
+    }
+    if bidi.len() > 10 {
+        eprintln!(
+            "policy-consent: WARNING: {}: {} more bidi controls",
+            source.display(),
+            bidi.len() - 10
+        );
+    }
     let mut out = String::new();
     for note in &notes {
         out.push_str(&format!("{note}\n"));
@@ -414,8 +436,9 @@ fn read_text(file: &str) -> Result<String, Failure> {
         })?
     };
     String::from_utf8(bytes).map_err(|e| {
+        let name = if file == "-" { "stdin" } else { file };
         bad(format!(
-            "{file}: not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+            "{name}: not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
             e.utf8_error().valid_up_to()
         ))
     })

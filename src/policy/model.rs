@@ -240,6 +240,48 @@ impl Policy {
         index
     }
 
+    /// The bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) in the
+    /// text, with where each is: `title`, `preamble` or a section's id; one entry per place
+    /// and character, in document order. They let text display differently from what it
+    /// holds (the renderer shows them escaped); `policy-consent check` warns about them.
+    ///
+    /// # Examples
+    /// ```
+    /// let policy = policy_consent::policy::parse("Policy\n\nFees\nWe charge \u{202E}0001\u{202C}.\n", None).unwrap();
+    /// assert_eq!(policy.bidi_controls(), [("fees".to_string(), '\u{202E}'), ("fees".to_string(), '\u{202C}')]);
+    /// ```
+    pub fn bidi_controls(&self) -> Vec<(String, char)> {
+        type Seen<'a> = std::collections::HashSet<(&'a str, char)>;
+        fn note<'a>(
+            place: &'a str,
+            text: &str,
+            seen: &mut Seen<'a>,
+            found: &mut Vec<(String, char)>,
+        ) {
+            for c in text.chars().filter(|&c| is_bidi_control(c)) {
+                // The set: a control in each of 100k sections stays linear.
+                if seen.insert((place, c)) {
+                    found.push((place.to_string(), c));
+                }
+            }
+        }
+        let (mut seen, mut found) = (Seen::new(), Vec::new());
+        note("title", &self.title, &mut seen, &mut found);
+        visit_blocks(&self.blocks, &mut |t| {
+            note("preamble", t, &mut seen, &mut found)
+        });
+        for section in self.walk() {
+            let place = section.id.as_str();
+            for text in section.number.iter().chain([&section.heading]) {
+                note(place, text, &mut seen, &mut found);
+            }
+            for blocks in [&section.blocks, &section.tail] {
+                visit_blocks(blocks, &mut |t| note(place, t, &mut seen, &mut found));
+            }
+        }
+        found
+    }
+
     /// Text content in document order: title, then each block and section (see [`Policy::visit_text`]).
     pub fn text_strings(&self) -> Vec<&str> {
         let mut out = Vec::new();
@@ -519,6 +561,12 @@ pub fn slug(text: &str, max: usize) -> String {
     }
     end_word(&mut word, &mut out);
     out
+}
+
+/// Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): the controls
+/// that can make text display in another order than it is written.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Characters that occupy no space when shown: zero-width space, non-joiner and joiner,
