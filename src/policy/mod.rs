@@ -12,7 +12,19 @@ pub use model::{Block, ListItem, Policy, Section, Span};
 use std::fmt;
 
 /// Largest policy accepted, in bytes. Far above any real policy (the longest in the corpus is
-/// 49 KB); it bounds the memory a hostile input can make the parser use.
+/// 49 KB); it bounds the memory a hostile input can make the parser use. Parsing and
+/// rendering peak at up to ~256 bytes per input byte on the worst inputs (a megabyte of
+/// 8-byte sections; real policies ~8, see `tests/hostile.rs`), so the Wasm module, which
+/// runs in a browser tab or a phone's webview, takes at most 2 MiB (≤ 512 MiB at worst);
+/// the command-line tool 16 MiB.
+#[cfg(target_arch = "wasm32")]
+pub const MAX_POLICY_BYTES: usize = 2 * 1024 * 1024;
+/// Largest policy accepted, in bytes. Far above any real policy (the longest in the corpus is
+/// 49 KB); it bounds the memory a hostile input can make the parser use. Parsing and
+/// rendering peak at up to ~256 bytes per input byte on the worst inputs (a megabyte of
+/// 8-byte sections; real policies ~8, see `tests/hostile.rs`): natively 16 MiB (≤ 4 GiB at
+/// worst); the Wasm module, in a browser tab or a phone's webview, takes at most 2 MiB.
+#[cfg(not(target_arch = "wasm32"))]
 pub const MAX_POLICY_BYTES: usize = 16 * 1024 * 1024;
 
 /// The source format of a policy.
