@@ -49,3 +49,37 @@ fn render_markdown_bidi_control_in_a_link_target() {
         );
     }
 }
+
+/// `render_markdown`, 10-minute run: a kramdown attribute list `{: #⟨U+202B⟩ations }` (an
+/// id starting with U+202B) after a paragraph that preceded every section was kept as a
+/// pending anchor and given to the next section unchecked, so the id reached the page as
+/// `<span id="⟨U+202B⟩ations">` with the raw control. Anchors met anywhere else were
+/// already limited to URL-safe ids; fixed in `policy::markdown` (`add_section`) by the
+/// same check.
+#[test]
+fn render_markdown_unsafe_anchor_before_the_first_section() {
+    let attribute_list = |id: &str| format!("# T\n\nText.\n{{: #{id} }}\n\n## H\n\nBody.\n");
+    let html_anchor = |id: &str| format!("# T\n\n<a id=\"{id}\"></a>\n\n## H\n\nBody.\n");
+    let cases = [
+        attribute_list("\u{202B}ations"),
+        attribute_list("x\"y"),
+        attribute_list("ü"),
+        attribute_list("1st"),
+        html_anchor("\u{202B}ations"),
+        html_anchor("a b"),
+        html_anchor("ü"),
+        html_anchor("1st"),
+    ];
+    for source in cases {
+        let policy = policy::parse(&source, Some(Format::Markdown)).unwrap();
+        let anchors = &policy.sections[0].anchors;
+        assert!(anchors.is_empty(), "{source:?}: {anchors:?}");
+        let html = fragment(&source, Format::Markdown);
+        assert!(!html.contains("<span id="), "{html}");
+    }
+    // A safe one is kept, from either.
+    for source in [attribute_list("safe-id"), html_anchor("safe-id")] {
+        let policy = policy::parse(&source, Some(Format::Markdown)).unwrap();
+        assert_eq!(policy.sections[0].anchors, ["safe-id"]);
+    }
+}

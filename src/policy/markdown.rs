@@ -647,7 +647,12 @@ impl Builder {
             number,
             heading,
             level: u8::try_from(self.open.len() + 1).unwrap_or(u8::MAX),
-            anchors: std::mem::take(&mut self.anchors),
+            // Anchors met before any section waited unchecked; only URL-safe ones are kept,
+            // as everywhere else.
+            anchors: std::mem::take(&mut self.anchors)
+                .into_iter()
+                .filter(|a| model::is_safe_id(a))
+                .collect(),
             digest: String::new(),
             blocks: Vec::new(),
             sections: Vec::new(),
