@@ -83,3 +83,32 @@ fn render_markdown_unsafe_anchor_before_the_first_section() {
         assert_eq!(policy.sections[0].anchors, ["safe-id"]);
     }
 }
+
+/// `compare`, 10-minute run: the input `"P\0P` (old `P` as plain text, new `P` as
+/// Markdown). As text, `P` is the title; as Markdown, a paragraph under no title. Forward
+/// the comparison found nothing; backward it found "effective date changed" (cosmetic):
+/// the empty title counted as a changed preamble line, and a line without words passed as
+/// date-like. Fixed in `revision::classify::soften_dates`, which now ignores units with no
+/// text. Whether anything changed no longer depends on which version is called old.
+#[test]
+fn compare_empty_title_is_not_a_changed_date() {
+    use policy_consent::revision::{Level, compare};
+    let text = policy::parse("P", Some(Format::Text)).unwrap();
+    let markdown = policy::parse("P", Some(Format::Markdown)).unwrap();
+    assert_eq!((text.title.as_str(), markdown.title.as_str()), ("P", ""));
+    let forward = compare(&text, &markdown);
+    let backward = compare(&markdown, &text);
+    assert_eq!(forward.level, Level::Unchanged, "{forward:?}");
+    assert_eq!(backward.level, Level::Unchanged, "{backward:?}");
+    // A real change of the effective date is still only cosmetic.
+    let source = |date: &str| format!("Policy\n\nLast updated: {date}.\n\nScope\nText.\n");
+    let may = policy::parse(&source("2026-05-01"), Some(Format::Text)).unwrap();
+    let june = policy::parse(&source("2026-06-01"), Some(Format::Text)).unwrap();
+    let revision = compare(&may, &june);
+    assert_eq!(revision.level, Level::Cosmetic, "{revision:?}");
+    assert!(
+        revision.sections[0]
+            .reasons
+            .contains(&"effective date changed".to_string())
+    );
+}

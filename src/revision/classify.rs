@@ -531,16 +531,17 @@ fn soften_dates(findings: &mut Findings, old: &View, new: &View) {
         view.units.iter().map(|u| u.norm.as_str()).collect()
     }
     let (old_norms, new_norms) = (norms(old), norms(new));
+    // Units with no text (an empty title) changed nothing a date could explain.
     let changed_old: Vec<Unit> = old
         .units
         .iter()
-        .filter(|u| !new_norms.contains(u.norm.as_str()))
+        .filter(|u| !u.norm.is_empty() && !new_norms.contains(u.norm.as_str()))
         .cloned()
         .collect();
     let changed_new: Vec<Unit> = new
         .units
         .iter()
-        .filter(|u| !old_norms.contains(u.norm.as_str()))
+        .filter(|u| !u.norm.is_empty() && !old_norms.contains(u.norm.as_str()))
         .cloned()
         .collect();
     if !changed_old.is_empty() && date_like(&changed_old) && date_like(&changed_new) {
