@@ -15,6 +15,7 @@
 //!   follows a blank line or a finished sentence, and is followed by more text.
 
 use super::model::{Block, ListItem, Policy, Section, Span};
+use std::borrow::Cow;
 
 /// Parses a plain-text policy (ids and digests are assigned by [`super::parse`]).
 pub fn parse(text: &str) -> Policy {
@@ -26,10 +27,7 @@ pub fn parse(text: &str) -> Policy {
             parser.blank();
             continue;
         }
-        let next = lines[i + 1..]
-            .iter()
-            .find(|l| !l.is_empty())
-            .map(String::as_str);
+        let next = lines[i + 1..].iter().find(|l| !l.is_empty()).map(|l| &**l);
         let next_is_blank = lines.get(i + 1).is_none_or(|l| l.is_empty());
         if first {
             first = false;
@@ -37,7 +35,7 @@ pub fn parse(text: &str) -> Policy {
                 && is_heading_text(line)
                 && (next_is_blank || next.is_some_and(is_heading_text))
             {
-                parser.policy.title = line.clone();
+                parser.policy.title = line.to_string();
                 parser.last = LastLine::Heading;
                 continue;
             }
@@ -49,10 +47,14 @@ pub fn parse(text: &str) -> Policy {
 
 /// Lines with CR/CRLF/LF endings, whitespace (tabs, no-break and other Unicode spaces)
 /// collapsed to single spaces and trimmed. Zero-width characters are kept: they are content.
-fn split_lines(text: &str) -> Vec<String> {
+/// Most lines are already in that form and are borrowed, not copied.
+fn split_lines(text: &str) -> Vec<Cow<'_, str>> {
     text.split('\n')
         .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
         .map(|line| {
+            if is_collapsed(line) {
+                return Cow::Borrowed(line);
+            }
             let mut out = String::with_capacity(line.len());
             for word in line.split(char::is_whitespace).filter(|w| !w.is_empty()) {
                 if !out.is_empty() {
@@ -60,14 +62,43 @@ fn split_lines(text: &str) -> Vec<String> {
                 }
                 out.push_str(word);
             }
-            out
+            Cow::Owned(out)
         })
         .collect()
 }
 
+/// Whether collapsing whitespace would leave `line` as it is: no whitespace but single
+/// inner spaces. Scans bytes; only the lead bytes of the non-ASCII whitespace characters
+/// (U+0085 … U+3000 start with C2, E1, E2 or E3) need a character decoded.
+fn is_collapsed(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for (i, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => {
+                after_space = true;
+                continue;
+            }
+            b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => return false,
+            0xC2 | 0xE1 | 0xE2 | 0xE3
+                if line[i..].chars().next().is_some_and(char::is_whitespace) =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+        after_space = false;
+    }
+    true
+}
+
 /// The width a hard-wrapped document was wrapped at, if it looks hard-wrapped (most lines
 /// end near one width, none much longer); `None` for one-paragraph-per-line text.
-fn wrap_width(lines: &[String]) -> Option<usize> {
+fn wrap_width(lines: &[Cow<'_, str>]) -> Option<usize> {
     let mut lengths: Vec<usize> = lines
         .iter()
         .filter(|l| !l.is_empty())
