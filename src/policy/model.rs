@@ -416,20 +416,34 @@ pub fn normalize(text: &str) -> String {
 /// Where normalised text goes: a string, or a digest that never builds one.
 trait Sink {
     fn push(&mut self, c: char);
+    /// ASCII bytes, lower-cased.
+    fn push_ascii_lowercase(&mut self, bytes: &[u8]);
 }
 
 impl Sink for String {
     fn push(&mut self, c: char) {
         String::push(self, c);
     }
+
+    fn push_ascii_lowercase(&mut self, bytes: &[u8]) {
+        self.extend(bytes.iter().map(|b| char::from(b.to_ascii_lowercase())));
+    }
 }
 
 impl Sink for Fnv {
+    #[inline]
     fn push(&mut self, c: char) {
         if c.is_ascii() {
             self.write(&[c as u8]);
         } else {
             self.write(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+
+    #[inline]
+    fn push_ascii_lowercase(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write(&[byte.to_ascii_lowercase()]);
         }
     }
 }
@@ -450,7 +464,18 @@ impl Normalizer {
     }
 
     fn feed(&mut self, text: &str, out: &mut impl Sink) {
-        for c in text.chars() {
+        // Walks bytes so that ASCII, most of a policy, is never decoded as UTF-8.
+        let mut i = 0;
+        while let Some(&byte) = text.as_bytes().get(i) {
+            let c = if byte.is_ascii() {
+                char::from(byte)
+            } else {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                c
+            };
+            i += c.len_utf8();
             let c = match c {
                 ' ' | '\t' | '\n' | '\r' => {
                     self.space();
@@ -484,6 +509,20 @@ impl Normalizer {
                 c.to_lowercase().for_each(|l| out.push(l));
             }
             self.last = c;
+            // The rest of an ASCII word needs no decision (no space pending, nothing to
+            // map): lower-case it in one go.
+            if c.is_ascii() {
+                let word = &text.as_bytes()[i..];
+                let len = word
+                    .iter()
+                    .take_while(|b| b.is_ascii() && !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    .count();
+                if let Some(&end) = word[..len].last() {
+                    out.push_ascii_lowercase(&word[..len]);
+                    self.last = char::from(end.to_ascii_lowercase());
+                    i += len;
+                }
+            }
         }
     }
 }
@@ -499,6 +538,7 @@ impl Default for Fnv {
 }
 
 impl Fnv {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
         for byte in bytes {
             self.0 ^= u64::from(*byte);
