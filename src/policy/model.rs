@@ -442,9 +442,7 @@ impl Sink for Fnv {
 
     #[inline]
     fn push_ascii_lowercase(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.write(&[byte.to_ascii_lowercase()]);
-        }
+        self.write_mapped(bytes, |byte| byte.to_ascii_lowercase());
     }
 }
 
@@ -540,10 +538,18 @@ impl Default for Fnv {
 impl Fnv {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        self.write_mapped(bytes, |byte| byte);
+    }
+
+    /// Hashes each byte as `map` turns it, keeping the state in a register.
+    #[inline(always)]
+    fn write_mapped(&mut self, bytes: &[u8], map: impl Fn(u8) -> u8) {
+        let mut hash = self.0;
+        for &byte in bytes {
+            hash ^= u64::from(map(byte));
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
+        self.0 = hash;
     }
 
     fn hex(&self) -> String {
