@@ -324,11 +324,23 @@ fn is_cjk(c: char) -> bool {
 
 /// Word count, with CJK text counted as one word per two characters.
 fn word_count(s: &str) -> usize {
-    let cjk = s.chars().filter(|c| is_cjk(*c)).count();
-    let words = s
-        .split(' ')
-        .filter(|w| w.chars().any(|c| c.is_alphanumeric() && !is_cjk(c)))
-        .count();
+    let (mut words, mut cjk) = (0, 0usize);
+    for word in s.split(' ') {
+        // Most words are ASCII: no CJK, and alphanumerics are ASCII ones.
+        if word.is_ascii() {
+            words += usize::from(word.bytes().any(|b| b.is_ascii_alphanumeric()));
+            continue;
+        }
+        let mut counted = false;
+        for c in word.chars() {
+            if is_cjk(c) {
+                cjk += 1;
+            } else if !counted && c.is_alphanumeric() {
+                counted = true;
+                words += 1;
+            }
+        }
+    }
     words + cjk.div_ceil(2)
 }
 
@@ -423,18 +435,18 @@ fn split_heading(rest: &str) -> (String, Option<String>) {
 
 /// `Log information.When you use` → end of `Log information.`
 fn glued_sentence(s: &str) -> Option<usize> {
-    let chars: Vec<(usize, char)> = s.char_indices().take(200).collect();
-    for w in chars.windows(4) {
-        let [(_, a), (_, b), (_, dot), (k, upper)] = w else {
-            continue;
-        };
-        if *dot == '.' && a.is_lowercase() && b.is_lowercase() && upper.is_uppercase() {
-            let next_lower = s[*k + upper.len_utf8()..]
+    // The three characters before `upper`, within the first 200 (a window, not a Vec).
+    let mut before = [' '; 3];
+    for (n, (k, upper)) in s.char_indices().take(200).enumerate() {
+        let [a, b, dot] = before;
+        before = [b, dot, upper];
+        if n >= 3 && dot == '.' && a.is_lowercase() && b.is_lowercase() && upper.is_uppercase() {
+            let next_lower = s[k + upper.len_utf8()..]
                 .chars()
                 .next()
                 .is_some_and(char::is_lowercase);
-            if next_lower && word_count(&s[..*k]) <= 8 {
-                return Some(*k);
+            if next_lower && word_count(&s[..k]) <= 8 {
+                return Some(k);
             }
         }
     }
