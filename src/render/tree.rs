@@ -130,18 +130,29 @@ pub fn is_hidden_control(c: char, place: Place) -> bool {
 /// assert_eq!(visible("👩\u{200D}👩", Place::Heading), "👩\u{200D}👩");
 /// ```
 pub fn visible(text: &str, place: Place) -> String {
-    // Every control is encoded as E2 80 xx or E2 81 xx: text without 0xE2 is copied whole.
-    if !text.as_bytes().contains(&0xE2) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    // Every control is encoded as E2 80 xx or E2 81 xx: only the characters starting with
+    // 0xE2 (curly quotes and dashes too) are decoded, and the runs between copied whole.
+    let mut out = String::new();
+    let mut start = 0;
+    for (i, &byte) in text.as_bytes().iter().enumerate() {
+        if byte != 0xE2 {
+            continue;
+        }
+        // 0xE2 is a lead byte, so `i` is a char boundary.
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         if is_hidden_control(c, place) {
+            out.reserve(text.len() + 16);
+            out.push_str(&text[start..i]);
             out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
-        } else {
-            out.push(c);
+            start = i + c.len_utf8();
         }
     }
+    if start == 0 {
+        return text.to_string();
+    }
+    out.push_str(&text[start..]);
     out
 }
 
@@ -390,13 +401,10 @@ fn cell(tag: &'static str, content: &[Block]) -> Node {
 }
 
 fn spans(spans: &[Span]) -> Vec<Node> {
-    spans
-        .iter()
-        .map(span)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
+    match spans {
+        [one] => span(one),
+        _ => spans.iter().flat_map(span).collect(),
+    }
 }
 
 fn span(s: &Span) -> Vec<Node> {
