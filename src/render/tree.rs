@@ -455,23 +455,33 @@ fn span(s: &Span) -> Vec<Node> {
 /// assert_eq!(safe_href("/relative"), None);
 /// ```
 pub fn safe_href(href: &str) -> Option<String> {
-    let mut cleaned = String::with_capacity(href.len());
-    for c in href.chars() {
-        if c.is_whitespace() || c.is_control() {
-            continue;
-        }
-        if crate::policy::model::is_invisible(c) {
-            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
-                cleaned.push_str(&format!("%{byte:02X}"));
+    // Printable ASCII, what nearly every link is, has nothing to remove or encode.
+    let cleaned = if href.bytes().all(|b| b.is_ascii_graphic()) {
+        href.to_string()
+    } else {
+        let mut cleaned = String::with_capacity(href.len());
+        for c in href.chars() {
+            if c.is_whitespace() || c.is_control() {
+                continue;
             }
-        } else {
-            cleaned.push(c);
+            if crate::policy::model::is_invisible(c) {
+                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                    cleaned.push_str(&format!("%{byte:02X}"));
+                }
+            } else {
+                cleaned.push(c);
+            }
         }
-    }
-    let lower = cleaned.to_ascii_lowercase();
+        cleaned
+    };
     let allowed = ["http://", "https://", "mailto:", "tel:", "#"]
         .iter()
-        .any(|scheme| lower.starts_with(scheme));
+        .any(|scheme| {
+            cleaned
+                .as_bytes()
+                .get(..scheme.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(scheme.as_bytes()))
+        });
     (allowed && cleaned.len() > 1).then_some(cleaned)
 }
 
