@@ -1,0 +1,91 @@
+// Renames a Wasm module's function imports to short names ("0", "1", …) and the keys of
+// the JS glue's import object to match. wasm-bindgen names each import after its binding
+// and a 16-digit hash (`__wbg_addEventListener_70e3766f6252144d`): ~180 such names sit in
+// the page's JS heap for as long as the app runs, as strings, property keys and the glue's
+// source. The glue must name each import once, as `NAME:` (wasm-bindgen's import object).
+// usage: node scripts/short-imports.mjs MODULE_bg.wasm GLUE.js
+import { readFileSync, writeFileSync } from "node:fs";
+
+const [wasmPath, gluePath] = process.argv.slice(2);
+const bytes = readFileSync(wasmPath);
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const u32 = (at) => {
+  let value = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+};
+const leb = (n) => {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+};
+const limits = (at) => {
+  const flags = bytes[at];
+  let [, end] = u32(at + 1);
+  if (flags & 1) [, end] = u32(end);
+  return end;
+};
+
+if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath}: not a Wasm module`);
+const parts = [bytes.subarray(0, 8)];
+const renamed = new Map();
+let at = 8;
+while (at < bytes.length) {
+  const id = bytes[at];
+  const [size, start] = u32(at + 1);
+  const end = start + size;
+  if (id !== 2) {
+    parts.push(bytes.subarray(at, end));
+    at = end;
+    continue;
+  }
+  let [count, i] = u32(start);
+  const body = leb(count);
+  for (let n = 0; n < count; n++) {
+    const [moduleLength, moduleStart] = u32(i);
+    const module = bytes.subarray(moduleStart, moduleStart + moduleLength);
+    const [nameLength, nameStart] = u32(moduleStart + moduleLength);
+    const name = utf8.decode(bytes.subarray(nameStart, nameStart + nameLength));
+    const kind = bytes[nameStart + nameLength];
+    const desc = nameStart + nameLength + 1;
+    let descEnd;
+    if (kind === 0) [, descEnd] = u32(desc); // function: type index
+    else if (kind === 1) descEnd = limits(desc + 1); // table: reference type, limits
+    else if (kind === 2) descEnd = limits(desc); // memory: limits
+    else if (kind === 3) descEnd = desc + 2; // global: value type, mutability
+    else throw new Error(`${wasmPath}: import ${name} of unknown kind ${kind}`);
+    let short = name;
+    if (kind === 0) {
+      short = String(renamed.size);
+      renamed.set(name, short);
+    }
+    const encoded = new TextEncoder().encode(short);
+    body.push(...leb(moduleLength), ...module, ...leb(encoded.length), ...encoded, ...bytes.subarray(nameStart + nameLength, descEnd));
+    i = descEnd;
+  }
+  if (i !== end) throw new Error(`${wasmPath}: the import section did not parse to its end`);
+  parts.push(Uint8Array.from([2, ...leb(body.length), ...body]));
+  at = end;
+}
+if (at !== bytes.length) throw new Error(`${wasmPath}: a section runs past the end`);
+
+let glue = readFileSync(gluePath, "utf8");
+for (const [name, short] of renamed) {
+  const key = new RegExp(`(?<![\\w$."'])${name.replace(/\$/g, "\\$")}(?=\\s*:)`, "g");
+  const found = glue.match(key)?.length ?? 0;
+  if (found !== 1) throw new Error(`${gluePath}: import ${name} is named ${found} times, not once`);
+  glue = glue.replace(key, JSON.stringify(short));
+}
+writeFileSync(wasmPath, Buffer.concat(parts));
+writeFileSync(gluePath, glue);
