@@ -1369,3 +1369,28 @@ fn a_restarted_guardian_verification_suspends_the_former_grants_and_the_record_s
     let decoded = ConsentRecord::decode(&e.record().encode(), &m, NOW + 2);
     assert_eq!(decoded.as_ref(), Ok(e.record()));
 }
+
+/// Two copies of a decision (two stores, two tabs): the later one prevails; in the same
+/// millisecond the larger encoding, so whichever side compares, the answer is the same.
+#[test]
+fn the_later_copy_of_a_decision_prevails_and_a_tie_is_broken_the_same_both_ways() {
+    let m = manifest();
+    let earlier = ConsentRecord::new("a", &m, "en", 1_000);
+    let mut later = ConsentRecord::new("a", &m, "en", 1_000);
+    later.log(2_000, "grant", "analytics");
+    let (e, l) = ("{\"z\":1}", "{\"a\":1}");
+    assert!(
+        later.prevails_over(l, &earlier, e),
+        "later, though its encoding is smaller"
+    );
+    assert!(!earlier.prevails_over(e, &later, l));
+
+    let twin = ConsentRecord::new("a", &m, "en", 1_000);
+    let (small, large) = ("{\"a\":1}", "{\"a\":2}");
+    assert!(twin.prevails_over(large, &earlier, small));
+    assert!(!earlier.prevails_over(small, &twin, large));
+    assert!(
+        !twin.prevails_over(small, &earlier, small),
+        "a copy does not prevail over itself"
+    );
+}

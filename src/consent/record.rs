@@ -296,6 +296,19 @@ impl ConsentRecord {
         }
     }
 
+    /// Whether this copy of a decision prevails over `other` when two are found (in two
+    /// stores, or written by two tabs): the later `updated`; in the same millisecond the
+    /// larger encoding, an arbitrary but total order, so every tab and every load picks the
+    /// same copy. `encoding` and `other_encoding` are the copies as stored.
+    pub fn prevails_over(
+        &self,
+        encoding: &str,
+        other: &ConsentRecord,
+        other_encoding: &str,
+    ) -> bool {
+        (self.updated, encoding) > (other.updated, other_encoding)
+    }
+
     /// Appends to the event log, folding the oldest events into the summary past [`MAX_EVENTS`].
     pub fn log(&mut self, at: Millis, kind: &str, detail: impl Into<String>) {
         let mut detail = detail.into();

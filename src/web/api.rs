@@ -217,7 +217,7 @@ fn newest_record(
             Ok(record) => {
                 if newest
                     .as_ref()
-                    .is_none_or(|(_, n)| record.updated > n.updated)
+                    .is_none_or(|(held, n)| record.prevails_over(&raw, n, held))
                 {
                     newest = Some((raw, record));
                 }

@@ -638,11 +638,8 @@ fn from_other_tab(shared: &Shared, json: &str) {
         let Ok(record) = decode(json, &manifest, now()) else {
             return;
         };
-        let current = app.engine.record();
-        // Last decision wins; on a tie the larger encoding, so both tabs pick the same one.
-        let newer =
-            (record.updated, json) > (current.updated, app.last_saved.as_deref().unwrap_or(""));
-        if !newer {
+        let ours = app.last_saved.as_deref().unwrap_or("");
+        if !record.prevails_over(json, app.engine.record(), ours) {
             // Ours wins, but the other tab's write may have landed after ours: put ours back
             // so the store agrees with both tabs.
             if let Some(ours) = app.last_saved.clone() {
