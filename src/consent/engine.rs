@@ -756,6 +756,32 @@ impl Engine {
             .is_some_and(|g| g.confirmed.is_some())
     }
 
+    /// Takes back, by rule, every grant made by `granted_by` (by anyone when `None`): each
+    /// goes to `to`, on behalf of `actor` (of whoever granted it when `None`).
+    fn revoke_grants(
+        &mut self,
+        granted_by: Option<Actor>,
+        to: State,
+        actor: Option<Actor>,
+        now: Millis,
+        reason: &str,
+    ) {
+        let grants: Vec<(String, Actor)> = self
+            .record
+            .purposes
+            .iter()
+            .filter(|(_, r)| r.state == State::Granted && granted_by.is_none_or(|by| r.by == by))
+            .map(|(id, r)| (id.clone(), r.by))
+            .collect();
+        for (id, by) in grants {
+            let act = Act {
+                now,
+                method: Method::Rule,
+            };
+            self.set(&id, to, actor.unwrap_or(by), act, Some(reason.into()));
+        }
+    }
+
     fn set(&mut self, id: &str, state: State, by: Actor, act: Act, reason: Option<String>) {
         let Some((_, digest)) = self.purpose(id) else {
             return;
@@ -890,25 +916,13 @@ impl Engine {
             .log(act.now, "age", if adult { "adult" } else { "minor" });
         if !adult {
             // Grants a person made as an adult do not hold for a minor.
-            let own: Vec<String> = self
-                .record
-                .purposes
-                .iter()
-                .filter(|(_, r)| r.state == State::Granted && r.by == Actor::Person)
-                .map(|(id, _)| id.clone())
-                .collect();
-            for id in own {
-                self.set(
-                    &id,
-                    State::Denied,
-                    Actor::System,
-                    Act {
-                        now: act.now,
-                        method: Method::Rule,
-                    },
-                    Some("declared a minor".into()),
-                );
-            }
+            self.revoke_grants(
+                Some(Actor::Person),
+                State::Denied,
+                Some(Actor::System),
+                act.now,
+                "declared a minor",
+            );
         }
         if let Some((ids, method)) = self.pending.take() {
             self.grant(
@@ -956,25 +970,13 @@ impl Engine {
             // A new verification replaces the confirmed guardian: until it completes, what
             // the former one granted has no confirmed guardian behind it, so it is suspended
             // (asked again), never left granted in a record that would then not validate.
-            let by_guardian: Vec<String> = self
-                .record
-                .purposes
-                .iter()
-                .filter(|(_, r)| r.state == State::Granted && r.by == Actor::Guardian)
-                .map(|(id, _)| id.clone())
-                .collect();
-            for id in by_guardian {
-                self.set(
-                    &id,
-                    State::Suspended,
-                    Actor::Guardian,
-                    Act {
-                        now: act.now,
-                        method: Method::Rule,
-                    },
-                    Some("guardian verification restarted".into()),
-                );
-            }
+            self.revoke_grants(
+                Some(Actor::Guardian),
+                State::Suspended,
+                None,
+                act.now,
+                "guardian verification restarted",
+            );
             self.guardian_session = false;
         }
         self.record.guardian = Some(GuardianRecord {
@@ -1040,25 +1042,13 @@ impl Engine {
                 "only a verified guardian can reset the declared age".into(),
             ));
         }
-        let granted: Vec<String> = self
-            .record
-            .purposes
-            .iter()
-            .filter(|(_, r)| r.state == State::Granted)
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in granted {
-            self.set(
-                &id,
-                State::Denied,
-                Actor::System,
-                Act {
-                    now: act.now,
-                    method: Method::Rule,
-                },
-                Some("age reset by the guardian".into()),
-            );
-        }
+        self.revoke_grants(
+            None,
+            State::Denied,
+            Some(Actor::System),
+            act.now,
+            "age reset by the guardian",
+        );
         self.record.age = None;
         self.record.guardian = None;
         self.guardian_session = false;
@@ -1317,25 +1307,7 @@ impl Engine {
             .map(|r| r.at)
             .max();
         if last.is_some_and(|t| now - t > lifetime) {
-            let granted: Vec<(String, Actor)> = self
-                .record
-                .purposes
-                .iter()
-                .filter(|(_, r)| r.state == State::Granted)
-                .map(|(id, r)| (id.clone(), r.by))
-                .collect();
-            for (id, by) in &granted {
-                self.set(
-                    id,
-                    State::Suspended,
-                    *by,
-                    Act {
-                        now,
-                        method: Method::Rule,
-                    },
-                    Some("expired".into()),
-                );
-            }
+            self.revoke_grants(None, State::Suspended, None, now, "expired");
             self.record.log(
                 now,
                 "expire",
@@ -1350,25 +1322,13 @@ impl Engine {
         if self.is_minor() != Some(false) || self.record.guardian.is_none() {
             return;
         }
-        let by_guardian: Vec<String> = self
-            .record
-            .purposes
-            .iter()
-            .filter(|(_, r)| r.state == State::Granted && r.by == Actor::Guardian)
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in &by_guardian {
-            self.set(
-                id,
-                State::Suspended,
-                Actor::Guardian,
-                Act {
-                    now,
-                    method: Method::Rule,
-                },
-                Some("came of age: guardian consent lapsed".into()),
-            );
-        }
+        self.revoke_grants(
+            Some(Actor::Guardian),
+            State::Suspended,
+            None,
+            now,
+            "came of age: guardian consent lapsed",
+        );
         self.record.guardian = None;
         self.record
             .log(now, "age", "came of age; guardian consent lapsed");
