@@ -3,11 +3,10 @@
 use super::app::{self, App, Options, Parts, Shared};
 use super::storage::{Chain, MemoryStore, Store};
 use super::strings::{Strings, choose_locale};
-use super::{browser, dom, lazy, signals, viewer};
+use super::{browser, dom, js_error, lazy, signals, to_js, viewer};
 use crate::consent::{Config, CurrentPolicy, Engine, Event, Init, Method, Signals};
 use crate::policy::manifest::Manifest;
 use js_sys::{Function, Reflect};
-use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -101,15 +100,6 @@ export interface ChangeDetail {
 }
 
 "#;
-
-fn js_error(value: JsValue) -> JsError {
-    let text = value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"));
-    JsError::new(&text)
-}
 
 async fn fetch_json(url: &str) -> Result<JsValue, String> {
     let window = web_sys::window().ok_or("no window")?;
@@ -458,45 +448,25 @@ impl PolicyConsent {
     /// The stored record, as a plain object.
     #[wasm_bindgen(unchecked_return_type = "ConsentRecord")]
     pub fn record(&self) -> JsValue {
-        self.app
-            .borrow()
-            .engine
-            .record()
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap_or(JsValue::NULL)
+        to_js(&self.app.borrow().engine.record()).unwrap_or(JsValue::NULL)
     }
 
     /// The person's copy of their consent.
     #[wasm_bindgen(unchecked_return_type = "Receipt")]
     pub fn receipt(&self) -> JsValue {
-        self.app
-            .borrow()
-            .engine
-            .receipt(app::now())
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap_or(JsValue::NULL)
+        to_js(&self.app.borrow().engine.receipt(app::now())).unwrap_or(JsValue::NULL)
     }
 
     /// What the UI shows now.
     #[wasm_bindgen(unchecked_return_type = "Prompt")]
     pub fn prompt(&self) -> JsValue {
-        self.app
-            .borrow()
-            .engine
-            .prompt()
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap_or(JsValue::NULL)
+        to_js(&self.app.borrow().engine.prompt()).unwrap_or(JsValue::NULL)
     }
 
     /// Every purpose with its state and lock.
     #[wasm_bindgen(unchecked_return_type = "PurposeView[]")]
     pub fn purposes(&self) -> JsValue {
-        self.app
-            .borrow()
-            .engine
-            .purposes()
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap_or(JsValue::NULL)
+        to_js(&self.app.borrow().engine.purposes()).unwrap_or(JsValue::NULL)
     }
 
     /// Problems met while starting (a stored record that could not be used, kept aside).

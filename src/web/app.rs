@@ -90,9 +90,7 @@ pub(crate) fn now() -> i64 {
 
 /// The record as JSON, through the browser's own JSON.
 pub(crate) fn encode(record: &ConsentRecord) -> Option<String> {
-    let value =
-        serde::Serialize::serialize(record, &serde_wasm_bindgen::Serializer::json_compatible())
-            .ok()?;
+    let value = super::to_js(record).ok()?;
     js_sys::JSON::stringify(&value).ok()?.as_string()
 }
 
@@ -479,13 +477,7 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
             .map(|(_, f)| f.clone())
             .collect();
         let receipt = changed
-            .then(|| {
-                serde::Serialize::serialize(
-                    &app.engine.receipt(now()),
-                    &serde_wasm_bindgen::Serializer::json_compatible(),
-                )
-                .ok()
-            })
+            .then(|| super::to_js(&app.engine.receipt(now())).ok())
             .flatten();
         let endpoint = app.options.receipt_endpoint.clone();
         app.activated.extend(granted.iter().cloned());
@@ -527,11 +519,7 @@ fn change_detail(app: &App, granted: &BTreeSet<String>, reload: &[String]) -> Js
     set("storage", &app.store.kind().into());
     let reload_array: js_sys::Array = reload.iter().map(|p| JsValue::from_str(p)).collect();
     set("reloadNeeded", &reload_array);
-    let record = serde::Serialize::serialize(
-        app.engine.record(),
-        &serde_wasm_bindgen::Serializer::json_compatible(),
-    )
-    .unwrap_or(JsValue::NULL);
+    let record = super::to_js(app.engine.record()).unwrap_or(JsValue::NULL);
     set("record", &record);
     let mode = js_sys::Object::new();
     for (k, v) in app.engine.consent_mode() {

@@ -1,15 +1,13 @@
 //! The full module, fetched only when needed: parsing and rendering policies, comparing
 //! versions, and the pieces the consent UI's viewer and change notice show.
 
-use super::dom;
+use super::{dom, js_error, to_js};
 use crate::consent::Assessment;
 use crate::policy::manifest::Manifest;
 use crate::policy::{self, Format};
 use crate::render;
 use crate::revision::{self, Level};
 use js_sys::Reflect;
-use serde::Serialize;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -38,15 +36,6 @@ export interface SectionChange { id: string; heading: string; change: "added" | 
 export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "material"; sections: SectionChange[]; purposes: string[] }
 "#;
 
-fn js_error(value: JsValue) -> JsError {
-    let text = value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"));
-    JsError::new(&text)
-}
-
 fn parse(
     text: &str,
     input: Option<&str>,
@@ -73,8 +62,7 @@ pub fn compare_policies(
 ) -> Result<JsValue, JsError> {
     let old = parse(old_text, input.as_deref(), "comparePolicies")?;
     let new = parse(new_text, input.as_deref(), "comparePolicies")?;
-    revision::compare(&old, &new)
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    to_js(&revision::compare(&old, &new))
         .map_err(|e| JsError::new(&format!("comparePolicies: {e}")))
 }
 
@@ -130,9 +118,7 @@ pub fn render_policy(
             fragment.append_child(&node).map_err(js_error)?;
             Ok(fragment.into())
         }
-        "json" => parsed
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| JsError::new(&format!("renderPolicy: {e}"))),
+        "json" => to_js(&parsed).map_err(|e| JsError::new(&format!("renderPolicy: {e}"))),
         other => Err(JsError::new(&format!(
             "renderPolicy: unknown format `{other}` (html, dom or json)"
         ))),
@@ -153,15 +139,14 @@ pub fn assess_revision(
     let old = parse(old_text, input.as_deref(), "assessRevision")?;
     let new = parse(new_text, input.as_deref(), "assessRevision")?;
     let revision = revision::compare(&old, &new).with_purposes(manifest.citations());
-    Assessment {
+    to_js(&Assessment {
         level: revision.level,
         sections: revision
             .changed(Level::Material)
             .map(|s| s.id.clone())
             .collect(),
         purposes: revision.purposes,
-    }
-    .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    })
     .map_err(|e| JsError::new(&format!("assessRevision: {e}")))
 }
 

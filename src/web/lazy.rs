@@ -121,9 +121,7 @@ pub async fn assess_published(
         (None, Some(u)) => fetch_text(u).await.ok()?,
         _ => return None,
     };
-    let manifest =
-        serde::Serialize::serialize(manifest, &serde_wasm_bindgen::Serializer::json_compatible())
-            .ok()?;
+    let manifest = super::to_js(manifest).ok()?;
     let result = call(
         "assessRevision",
         &[old_text.into(), new_text.into(), input_of(url), manifest],

@@ -38,3 +38,23 @@ pub use api::*;
 pub use browser::{CookieStore, LocalStore};
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub use full::*;
+
+/// A value as a plain JS object, the shape `JSON.parse` would give (maps become objects).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn to_js<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+}
+
+/// A value thrown by JS as an error for our caller: its message, else its text.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn js_error(value: wasm_bindgen::JsValue) -> wasm_bindgen::JsError {
+    use wasm_bindgen::JsCast;
+    let text = value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"));
+    wasm_bindgen::JsError::new(&text)
+}
