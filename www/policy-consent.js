@@ -1,11 +1,13 @@
 // policy-consent loader: <script type="module" src="policy-consent.js" data-manifest="…" data-policy="…">.
 //
 // The banner path is this file, the stylesheet and the manifest. On a first visit (nothing
-// stored) the banner is painted at once, from the manifest, with the markup the consent
-// app builds; the app (Wasm) is fetched right after and adopts it. Every decision is the
-// app's: a click made before it is ready is replayed to it. The started instance is
-// window.policyConsent. Options that are not strings (a guardian `verify` function, say)
-// go on window.policyConsentOptions beforehand.
+// stored) the banner is painted at once, from the manifest, with the markup the consent app
+// builds; the app (Wasm) is fetched right after and adopts it. The manifest is fetched from
+// data-manifest, or read from the page with no request before the banner: data-manifest="#id"
+// names a <script type="application/json" id="id">, or window.policyConsentOptions.manifest
+// is the object. Every decision is the app's: a click made before it is ready is replayed to
+// it. The started instance is window.policyConsent. Options that are not strings (a guardian
+// `verify` function, say) go on window.policyConsentOptions beforehand.
 
 // The banner's built-in words, the same as src/web/strings.rs (tests/tests.rs checks).
 const WORDS = {
@@ -93,15 +95,26 @@ function paint(manifest) {
   return root;
 }
 
+/** A manifest in the page, `<script type="application/json" id="…">`: no request before the banner. */
+function inline(selector) {
+  const element = document.getElementById(selector.slice(1));
+  if (element?.type !== "application/json") throw new Error(`${selector}: no <script type="application/json"> with this id`);
+  try {
+    return JSON.parse(element.textContent);
+  } catch (error) {
+    throw new Error(`${selector}: not JSON (${error.message})`);
+  }
+}
+
+async function fetched(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
 let painted = null;
 try {
-  const manifest =
-    typeof source === "string"
-      ? await fetch(source).then((r) => {
-          if (!r.ok) throw new Error(`${source}: HTTP ${r.status}`);
-          return r.json();
-        })
-      : source;
+  const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
   painted = paint(manifest);
   // A click on the painted banner before the app is ready is remembered and replayed.
   let early = null;

@@ -3,6 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { start, newPage } from "./browser.mjs";
+import { CSP } from "../../scripts/serve.mjs";
 
 let env;
 before(async () => (env = await start()));
@@ -51,6 +52,39 @@ test("strict CSP with Trusted Types 'none': everything works, no violation", asy
   await page.fill('[data-pc-field="policy-search"]', "Minors");
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("the manifest in the page (a JSON data block): no request before the banner, strict CSP, clear error when broken", async () => {
+  const context = await env.browser.newContext();
+  // The strict CSP of /csp.html, on the test pages too.
+  await context.route("**/e2e/inline-manifest*.html", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": CSP["/csp.html"] } });
+  });
+  const page = await newPage(context);
+  const requests = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.addInitScript(recordViolations);
+  await page.goto(env.url + "/e2e/inline-manifest.html");
+  const banner = page.locator($("banner"));
+  await banner.waitFor();
+  assert.equal(await banner.locator("h2").textContent(), "Privacy, from the page itself");
+  const before = requests.slice();
+  assert.ok(!before.some((p) => p.endsWith(".json")), `no manifest request: ${before.join(", ")}`);
+  await page.waitForFunction(() => window.policyConsent);
+  await page.click(action("accept-all"));
+  await page.waitForFunction(() => window.policyConsent.granted("analytics"));
+  assert.ok(!requests.some((p) => p.endsWith(".json")), `no manifest request at all: ${requests.join(", ")}`);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(page.problems, []);
+
+  const broken = await newPage(context);
+  await broken.addInitScript(() => addEventListener("policy-consent:error", (e) => (window.__error = e.detail.message)));
+  await broken.goto(env.url + "/e2e/inline-manifest-broken.html");
+  const message = await (await broken.waitForFunction(() => window.__error)).jsonValue();
+  assert.match(message, /^#pc-manifest: not JSON/);
+  assert.equal(await broken.locator($("banner")).count(), 0);
   await context.close();
 });
 
