@@ -78,6 +78,8 @@ pub(crate) struct App {
     pub policy_text: Option<String>,
     /// A prefetch for the viewer has started.
     pub prefetched: bool,
+    /// The viewer's rendering, made ahead of the click or in flight, and what it was made for.
+    pub view: Option<(super::viewer::ViewKey, js_sys::Promise)>,
     /// What the banner or bar on screen says (empty: none), to rebuild it only on change.
     pub shown: String,
     _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
@@ -170,6 +172,7 @@ impl App {
             policy_loaded: None,
             policy_text: None,
             prefetched: false,
+            view: None,
             shown: String::new(),
             _closures: Vec::new(),
         })

@@ -23,12 +23,93 @@ pub fn prefetch(shared: &Shared) {
         if started {
             return;
         }
-        // Two fetches in flight at once; each keeps what it got.
+        // Two fetches in flight at once; each keeps what it got. Then the rendering itself
+        // (its first run also compiles the module's code: most of the time a click would
+        // otherwise wait for), kept for the click.
         spawn_local(async {
             let _ = lazy::preload().await;
         });
-        let _ = current_text(&shared).await;
+        if current_text(&shared).await.is_ok() && shared.borrow().policy_loaded.is_none() {
+            let _ = view(&shared, false);
+        }
     });
+}
+
+/// What a rendering of the policy depends on besides the texts: the announced version or
+/// the current one, the version it is marked against, the language.
+#[derive(Clone, PartialEq)]
+pub struct ViewKey {
+    upcoming: bool,
+    consented: Option<String>,
+    lang: String,
+}
+
+/// The rendering for the app's present state (a promise of the full module's `policyView`
+/// result): the one made ahead (or in flight) when it is still for this state, else a new one.
+fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
+    let key = {
+        let app = shared.borrow();
+        ViewKey {
+            upcoming,
+            consented: consented_version(&app),
+            lang: app.strings.locale().to_string(),
+        }
+    };
+    if let Some((made_for, promise)) = &shared.borrow().view {
+        if *made_for == key {
+            return promise.clone();
+        }
+    }
+    let label = shared.borrow().strings.get("policy.changed").to_string();
+    let render = {
+        let shared = shared.clone();
+        let lang = key.lang.clone();
+        async move {
+            let (text, url, old) = texts(&shared, upcoming).await?;
+            lazy::call(
+                "policyView",
+                &[
+                    text.into(),
+                    input_of(url.as_deref()),
+                    old.map_or(JsValue::UNDEFINED, JsValue::from),
+                    lang.into(),
+                    label.into(),
+                ],
+            )
+            .await
+        }
+    };
+    let promise = {
+        let shared = shared.clone();
+        let key = key.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let result = render.await;
+            // A failed one is not kept: the next open tries again.
+            if result.is_err() {
+                let mut app = shared.borrow_mut();
+                if app
+                    .view
+                    .as_ref()
+                    .is_some_and(|(made_for, _)| *made_for == key)
+                {
+                    app.view = None;
+                }
+            }
+            result.map_err(|e| JsValue::from_str(&e))
+        })
+    };
+    shared.borrow_mut().view = Some((key, promise.clone()));
+    promise
+}
+
+/// The version a change notice says the visitor consented to, when it is not the current one.
+fn consented_version(app: &super::app::App) -> Option<String> {
+    app.engine
+        .record()
+        .notice
+        .as_ref()
+        .map(|n| n.from.clone())
+        .filter(|f| *f != app.engine.manifest().policy.version)
 }
 
 /// The current policy's text: given, cached, or fetched (and cached).
@@ -81,31 +162,14 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
         scroll_to(&dialog, section.as_deref());
         return;
     }
+    let rendering = view(shared, upcoming);
     let shared = shared.clone();
     spawn_local(async move {
         let body = dom::find(&dialog, "[data-pc-policy-body]");
-        let (lang, label) = {
-            let app = shared.borrow();
-            (
-                app.strings.locale().to_string(),
-                app.strings.get("policy.changed").to_string(),
-            )
-        };
-        let shown = async {
-            let (text, url, old) = texts(&shared, upcoming).await?;
-            lazy::call(
-                "policyView",
-                &[
-                    text.into(),
-                    input_of(url.as_deref()),
-                    old.map_or(JsValue::UNDEFINED, JsValue::from),
-                    lang.into(),
-                    label.into(),
-                ],
-            )
-            .await
-        };
-        match shown.await {
+        let shown = wasm_bindgen_futures::JsFuture::from(rendering).await;
+        // A node goes on the page once: the next rendering is a new one.
+        shared.borrow_mut().view = None;
+        match shown {
             Ok(view) => {
                 let node = js_sys::Reflect::get(&view, &"node".into())
                     .ok()
@@ -128,6 +192,7 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
             }
             Err(e) => {
                 if let Some(body) = body {
+                    let e = e.as_string().unwrap_or_default();
                     let message = format!("{} ({e})", shared.borrow().strings.get("policy.error"));
                     body.set_text_content(Some(&message));
                 }
@@ -165,13 +230,7 @@ async fn texts(
     let (url, versions, from, upcoming_source) = {
         let app = shared.borrow();
         let manifest = app.engine.manifest();
-        let from = app
-            .engine
-            .record()
-            .notice
-            .as_ref()
-            .map(|n| n.from.clone())
-            .filter(|f| *f != manifest.policy.version);
+        let from = consented_version(&app);
         let upcoming_source = manifest
             .policy
             .upcoming

@@ -60,3 +60,37 @@ test("the playground compares two versions and shows the material change", async
   await page.waitForFunction(() => document.getElementById("verdict").textContent.includes("empty"));
   assert.deepEqual(page.problems, []);
 });
+
+test("the viewer from the banner: the full module and the text downloaded once, clicked at once or after a hover", async () => {
+  for (const hover of [false, true]) {
+    const context = await env.browser.newContext();
+    // A slow module: the policy text arrives first and the rendering asks for the module
+    // while the prefetch is still loading it.
+    await context.route("**/policy_consent_full_bg.wasm", async (route) => {
+      await new Promise((r) => setTimeout(r, 300));
+      await route.continue();
+    });
+    const page = await newPage(context);
+    const fetched = [];
+    page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(`${env.url}/`);
+    await page.waitForFunction(() => window.policyConsent);
+    const link = page.locator('[data-pc="banner"] [data-pc-action="policy"]');
+    const box = await link.boundingBox();
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    if (hover) {
+      // The pointer rests on the link: the module, the text and the rendering are made ahead.
+      const loaded = page.waitForResponse((r) => r.url().endsWith("/policy_consent_full_bg.wasm"));
+      await page.mouse.move(x, y);
+      await loaded;
+      await page.waitForTimeout(300);
+    }
+    await page.mouse.click(x, y);
+    await page.waitForSelector('[data-pc="policy"][open] article.pc-policy #s-2-5');
+    const count = (end) => fetched.filter((p) => p.endsWith(end)).length;
+    assert.equal(count("/policy_consent_full_bg.wasm"), 1, `hover ${hover}: ${fetched.join(", ")}`);
+    if (hover) assert.equal(count("/privacy-policy.txt"), 1, fetched.join(", "));
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  }
+});
