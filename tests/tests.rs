@@ -6,6 +6,7 @@ mod cli;
 mod consent;
 mod conservation;
 mod fuzz_regressions;
+mod json;
 mod loader;
 mod outline;
 mod revisions;

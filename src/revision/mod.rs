@@ -74,6 +74,19 @@ pub enum Change {
     Unchanged,
 }
 
+impl Change {
+    /// The change's name as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Moved => "moved",
+            Change::Modified => "modified",
+            Change::Unchanged => "unchanged",
+        }
+    }
+}
+
 /// One piece of a word diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -197,7 +210,7 @@ impl Revision {
             .map(|(r, _)| r)
             .or(worst.reasons.first())
             .cloned()
-            .unwrap_or_else(|| format!("{:?}", worst.change).to_lowercase());
+            .unwrap_or_else(|| worst.change.as_str().to_string());
         Some(format!(
             "declared {declared}, but the comparison finds {}: {}: {reason}",
             self.level,

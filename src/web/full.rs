@@ -1,7 +1,8 @@
 //! The full module, fetched only when needed: parsing and rendering policies, comparing
 //! versions, and the pieces the consent UI's viewer and change notice show.
 
-use super::{dom, js_error, to_js};
+use super::json::{ToJson, to_json};
+use super::{dom, js_error};
 use crate::consent::Assessment;
 use crate::policy::manifest::Manifest;
 use crate::policy::{self, Format};
@@ -36,6 +37,12 @@ export interface SectionChange { id: string; heading: string; change: "added" | 
 export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "material"; sections: SectionChange[]; purposes: string[] }
 "#;
 
+/// A value as a plain JS object, the shape `JSON.parse` gives: its JSON text (written in
+/// Rust, see [`super::json`]) parsed by the browser.
+fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(&to_json(value)).map_err(js_error)
+}
+
 fn parse(
     text: &str,
     input: Option<&str>,
@@ -63,7 +70,6 @@ pub fn compare_policies(
     let old = parse(old_text, input.as_deref(), "comparePolicies")?;
     let new = parse(new_text, input.as_deref(), "comparePolicies")?;
     to_js(&revision::compare(&old, &new))
-        .map_err(|e| JsError::new(&format!("comparePolicies: {e}")))
 }
 
 /// Compares two versions and renders the result for people: the verdict, then each
@@ -118,7 +124,7 @@ pub fn render_policy(
             fragment.append_child(&node).map_err(js_error)?;
             Ok(fragment.into())
         }
-        "json" => to_js(&parsed).map_err(|e| JsError::new(&format!("renderPolicy: {e}"))),
+        "json" => to_js(&parsed),
         other => Err(JsError::new(&format!(
             "renderPolicy: unknown format `{other}` (html, dom or json)"
         ))),
@@ -147,7 +153,6 @@ pub fn assess_revision(
             .collect(),
         purposes: revision.purposes,
     })
-    .map_err(|e| JsError::new(&format!("assessRevision: {e}")))
 }
 
 /// The policy for the consent UI's viewer: the rendered tree (title left to the dialog,

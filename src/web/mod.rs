@@ -3,6 +3,7 @@
 //! says and turns clicks into engine events; no consent rule lives here. DOM nodes are made
 //! with `createElement`/`textContent` only, so it works under Trusted Types and a strict CSP.
 
+pub mod json;
 pub mod storage;
 pub mod strings;
 
@@ -40,7 +41,8 @@ pub use browser::{CookieStore, LocalStore};
 pub use full::*;
 
 /// A value as a plain JS object, the shape `JSON.parse` would give (maps become objects).
-#[cfg(target_arch = "wasm32")]
+/// (The full module writes its results as JSON text instead: [`json`].)
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
 pub(crate) fn to_js<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
