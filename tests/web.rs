@@ -56,3 +56,51 @@ fn compares_two_versions() {
     assert_eq!(level.as_string().as_deref(), Some("material"));
     assert!(policy_consent::web::compare_policies(SEED, "", None).is_err());
 }
+
+#[wasm_bindgen_test]
+fn assesses_a_revision_against_the_manifest() {
+    use policy_consent::policy::{self, manifest::Manifest};
+    use policy_consent::revision::{Level, compare};
+    let json = include_str!("../policy/consent.json");
+    let manifest = js_sys::JSON::parse(json).unwrap();
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap();
+    let strings = |v: JsValue| -> Vec<String> {
+        js_sys::Array::from(&v)
+            .iter()
+            .map(|s| s.as_string().unwrap())
+            .collect()
+    };
+    // 2027-01 changes the ads section (2.5), which the purpose `ads` cites.
+    let new = include_str!("../policy/versions/2027-01.txt");
+    let assessment =
+        policy_consent::web::assess_revision(SEED, new, None, manifest.clone()).unwrap();
+    // What the crate finds with the whole manifest.
+    let whole: Manifest = serde_wasm_bindgen::from_value(manifest.clone()).unwrap();
+    let revision = compare(
+        &policy::parse(SEED, None).unwrap(),
+        &policy::parse(new, None).unwrap(),
+    )
+    .with_purposes(whole.citations());
+    assert_eq!(
+        get(&assessment, "level").as_string().as_deref(),
+        Some("material")
+    );
+    let sections: Vec<String> = revision
+        .changed(Level::Material)
+        .map(|s| s.id.clone())
+        .collect();
+    assert_eq!(strings(get(&assessment, "sections")), sections);
+    assert_eq!(revision.purposes, ["ads"]);
+    assert_eq!(strings(get(&assessment, "purposes")), revision.purposes);
+
+    let bad = |json: &str| {
+        policy_consent::web::assess_revision(SEED, new, None, js_sys::JSON::parse(json).unwrap())
+            .is_err()
+    };
+    assert!(bad("null"));
+    assert!(bad("{}"));
+    assert!(bad(r#"{"purposes": {}}"#));
+    assert!(bad(r#"{"purposes": [{"sections": []}]}"#));
+    assert!(bad(r#"{"purposes": [{"id": "a", "sections": "2.5"}]}"#));
+    assert!(bad(r#"{"purposes": [{"id": "a", "sections": [2.5]}]}"#));
+}

@@ -4,11 +4,10 @@
 use super::json::{ToJson, to_json};
 use super::{dom, js_error};
 use crate::consent::Assessment;
-use crate::policy::manifest::Manifest;
 use crate::policy::{self, Format};
 use crate::render;
 use crate::revision::{self, Level};
-use js_sys::Reflect;
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -132,7 +131,8 @@ pub fn render_policy(
 }
 
 /// How a revision affects consent, for the consent UI: the comparison's level, the sections
-/// that changed materially, and the manifest's purposes citing them.
+/// that changed materially, and the manifest's purposes citing them. Of `manifest` (the
+/// consent app's, as a plain object) only the purposes' ids and sections are read.
 #[wasm_bindgen(js_name = assessRevision)]
 pub fn assess_revision(
     old_text: &str,
@@ -140,11 +140,15 @@ pub fn assess_revision(
     input: Option<String>,
     manifest: JsValue,
 ) -> Result<JsValue, JsError> {
-    let manifest: Manifest = serde_wasm_bindgen::from_value(manifest)
+    let citations = citations(&manifest)
         .map_err(|e| JsError::new(&format!("assessRevision: manifest: {e}")))?;
     let old = parse(old_text, input.as_deref(), "assessRevision")?;
     let new = parse(new_text, input.as_deref(), "assessRevision")?;
-    let revision = revision::compare(&old, &new).with_purposes(manifest.citations());
+    let revision = revision::compare(&old, &new).with_purposes(
+        citations
+            .iter()
+            .map(|(id, sections)| (id.as_str(), sections.as_slice())),
+    );
     to_js(&Assessment {
         level: revision.level,
         sections: revision
@@ -153,6 +157,63 @@ pub fn assess_revision(
             .collect(),
         purposes: revision.purposes,
     })
+}
+
+/// What [`assess_revision`] reads of the manifest: each purpose's id and the sections it
+/// cites (`purposes[].id`, `purposes[].sections`), as
+/// [`Manifest::citations`](crate::policy::manifest::Manifest::citations) gives them. Only
+/// these fields are read and checked: the manifest comes from the consent app, which has
+/// validated all of it, and deserializing the whole of it again here with serde took 24 KB
+/// of this module's gzip.
+fn citations(manifest: &JsValue) -> Result<Vec<(String, Vec<String>)>, String> {
+    fn field(object: &JsValue, key: &str) -> JsValue {
+        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+    fn strings(value: &JsValue, path: &str) -> Result<Vec<String>, String> {
+        if value.is_undefined() {
+            return Ok(Vec::new());
+        }
+        if !Array::is_array(value) {
+            return Err(format!("{path}: invalid type, expected a sequence"));
+        }
+        Array::from(value)
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                s.as_string()
+                    .ok_or_else(|| format!("{path}[{i}]: invalid type, expected a string"))
+            })
+            .collect()
+    }
+    if !manifest.is_object() {
+        return Err("invalid type, expected struct Manifest".into());
+    }
+    let purposes = field(manifest, "purposes");
+    if purposes.is_undefined() {
+        return Err("missing field `purposes`".into());
+    }
+    if !Array::is_array(&purposes) {
+        return Err("purposes: invalid type, expected a sequence".into());
+    }
+    Array::from(&purposes)
+        .iter()
+        .enumerate()
+        .map(|(i, purpose)| {
+            if !purpose.is_object() {
+                return Err(format!(
+                    "purposes[{i}]: invalid type, expected struct Purpose"
+                ));
+            }
+            let id = field(&purpose, "id")
+                .as_string()
+                .ok_or_else(|| format!("purposes[{i}].id: missing, or not a string"))?;
+            let sections = strings(
+                &field(&purpose, "sections"),
+                &format!("purposes[{i}].sections"),
+            )?;
+            Ok((id, sections))
+        })
+        .collect()
 }
 
 /// The policy for the consent UI's viewer: the rendered tree (title left to the dialog,
