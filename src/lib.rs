@@ -10,3 +10,5 @@ pub mod policy;
 pub mod render;
 pub mod revision;
 pub mod web;
+
+mod sort;

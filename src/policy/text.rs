@@ -107,7 +107,7 @@ fn wrap_width(lines: &[Cow<'_, str>]) -> Option<usize> {
     if lengths.len() < 5 {
         return None;
     }
-    lengths.sort_unstable();
+    crate::sort::sort(&mut lengths);
     let p90 = lengths[lengths.len() * 9 / 10];
     let max = *lengths.last()?;
     (p90 >= 30 && max <= 120 && p90 <= 100).then_some(p90)

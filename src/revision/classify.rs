@@ -507,7 +507,7 @@ pub(super) fn section(old: &View, new: &View, context: &Context<'_>) -> Analysis
         .max()
         .unwrap_or(Level::Unchanged);
     // Report the reasons for the level found first.
-    findings.items.sort_by_key(|item| std::cmp::Reverse(item.0));
+    crate::sort::sort_by(&mut findings.items, |a, b| b.0.cmp(&a.0));
     Analysis {
         level,
         reason_levels: findings.items.iter().map(|(l, _)| *l).collect(),

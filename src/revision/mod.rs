@@ -511,7 +511,7 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
         .values()
         .filter(|(o, n)| !o.is_empty() && !n.is_empty())
         .collect();
-    groups.sort_unstable();
+    crate::sort::sort(&mut groups);
     for (olds, news) in groups {
         // The group's new sections by id, in order, so that a group of thousands of
         // identical sections is paired in linear time.
@@ -576,7 +576,7 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
         .filter(|(h, (oc, nc, _, _))| !h.is_empty() && *oc == 1 && *nc == 1)
         .map(|(_, &(_, _, o, n))| (o, n))
         .collect();
-    heading_pairs.sort_unstable();
+    crate::sort::sort(&mut heading_pairs);
     for (o, n) in heading_pairs {
         take(o, n, &mut pairs, &mut old_taken, &mut new_taken);
     }
@@ -597,14 +597,16 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
         }
         // Ties go to the pair closest in position: symmetric in old and new.
         let key = |&(_, o, n): &(f64, usize, usize)| (o.abs_diff(n), o + n);
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(key(a).cmp(&key(b))));
+        crate::sort::sort_by(&mut candidates, |a, b| {
+            b.0.total_cmp(&a.0).then(key(a).cmp(&key(b)))
+        });
         for (_, o, n) in candidates {
             if !old_taken[o] && !new_taken[n] {
                 take(o, n, &mut pairs, &mut old_taken, &mut new_taken);
             }
         }
     }
-    pairs.sort_unstable();
+    crate::sort::sort(&mut pairs);
     pairs
 }
 
