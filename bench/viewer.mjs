@@ -1,15 +1,20 @@
-// How long the policy viewer takes to show the 48 KB Firefox notice after a click: the
-// full module (parser, renderer) and the policy text are fetched on first need. Measured
-// two ways, each on a fresh browser: a click with no warning (the pointer lands and
-// clicks at once), and a click after the pointer rested 300 ms on the link, as a person's
-// does (the hover starts the fetches). From pointerdown to the first frame showing the
-// rendered policy. usage: node bench/viewer.mjs [-n 15]   (after bench/banner.mjs has run once)
+// How long the policy viewer takes to show the 48 KB Firefox notice after a click, two ways
+// for the page and two for the click. The page: the full module (parser, renderer) and the
+// text fetched on first need and rendered in the browser (viewer/index.html); or the
+// viewer's rendering made ahead by the CLI (`render --format view`, viewer/ahead.html), which
+// needs neither. The click: with no warning (the pointer lands and clicks at once), or after
+// the pointer rested 300 ms on the link, as a person's does (the hover starts the fetches and
+// the rendering). Each on a fresh browser, from pointerdown to the first frame showing the
+// rendered policy.
+// usage: node bench/viewer.mjs [-n 15]   (after scripts/build-wasm.sh; builds the CLI if needed)
 import { chromium } from "playwright-core";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "../scripts/serve.mjs";
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const runs = Number(process.argv[process.argv.indexOf("-n") + 1] || 15) || 15;
@@ -19,9 +24,13 @@ await mkdir(vendor, { recursive: true });
 await cp(join(here, "../www/policy-consent.js"), join(vendor, "policy-consent.js"));
 await cp(join(here, "../www/pkg"), join(vendor, "pkg"), { recursive: true });
 await cp(join(here, "../tests/fixtures/mozilla-en-firefox_privacy_notice.md"), join(here, "pages/viewer/notice.md"));
+const cli = join(here, "../target/release/policy-consent");
+if (!existsSync(cli)) execFileSync("cargo", ["build", "--release", "--quiet", "--features", "cli"], { cwd: join(here, ".."), stdio: "inherit" });
+const viewer = join(here, "pages/viewer");
+writeFileSync(join(viewer, "notice.view.json"), execFileSync(cli, ["render", join(viewer, "notice.md"), "--format", "view", "--manifest", join(viewer, "consent.json")]));
 const { server, url } = await serve({ root: join(here, "pages") });
 
-async function once(hover) {
+async function once(file, hover) {
   const profile = await mkdtemp(join(tmpdir(), "pc-viewer-"));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -29,7 +38,7 @@ async function once(hover) {
   });
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(`${url}/viewer/`);
+    await page.goto(`${url}/viewer/${file}`);
     await page.waitForFunction(() => window.policyConsent);
     await page.evaluate(() => {
       window.__viewer = {};
@@ -57,15 +66,18 @@ async function once(hover) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const cold = [];
-const warm = [];
+const show = (xs) => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+const modes = [
+  ["index.html", false, "text, click at once"],
+  ["index.html", true, "text, click after a 300 ms hover"],
+  ["ahead.html", false, "made ahead, click at once"],
+  ["ahead.html", true, "made ahead, click after a 300 ms hover"],
+];
+const times = modes.map(() => []);
 for (let i = 0; i < runs; i++) {
-  cold.push(await once(false));
-  warm.push(await once(true));
-  process.stderr.write(`run ${i + 1}/${runs}: click ${cold.at(-1).toFixed(0)} ms, after hover ${warm.at(-1).toFixed(0)} ms\n`);
+  for (const [m, [page, hover]] of modes.entries()) times[m].push(await once(page, hover));
+  process.stderr.write(`run ${i + 1}/${runs}: ${modes.map(([, , label], m) => `${label} ${times[m].at(-1).toFixed(0)} ms`).join(", ")}\n`);
 }
 server.close();
-const show = (xs) => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 console.log(`policy viewer with the 48 KB Firefox notice, ${runs} runs, pointerdown → rendered policy on screen, median (min–max):`);
-console.log(`  click at once:            ${show(cold)}`);
-console.log(`  click after a 300 ms hover: ${show(warm)}`);
+for (const [m, [, , label]] of modes.entries()) console.log(`  ${label.padEnd(40)} ${show(times[m])}`);

@@ -357,3 +357,35 @@ fn init_proposes_a_manifest_that_checks() {
     .unwrap();
     assert_eq!(proposed.validate(Some(&policy)), vec![]);
 }
+
+#[test]
+fn view_is_stamped_from_the_manifest_and_the_published_one_is_current() {
+    let missing = run(&["render", "policy/privacy-policy.txt", "--format", "view"]);
+    assert_bad_input(&missing, &["--format view needs --manifest"]);
+    let view = run(&[
+        "render",
+        "policy/privacy-policy.txt",
+        "--format",
+        "view",
+        "--manifest",
+        "policy/consent.json",
+    ]);
+    assert!(view.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&view.stdout).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("policy/consent.json").unwrap()).unwrap();
+    assert_eq!(json["policy"]["id"], manifest["policy"]["id"]);
+    assert_eq!(json["policy"]["version"], manifest["policy"]["version"]);
+    assert_eq!(json["policy"]["file"], "privacy-policy.txt");
+    assert_eq!(json["title"], "Privacy Policy");
+    // The demo publishes it beside the policy: regenerate it when the policy changes, with
+    // the command above (> policy/privacy-policy.view.json).
+    let published = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policy/privacy-policy.view.json"),
+    )
+    .unwrap();
+    assert!(
+        published == view.stdout,
+        "policy/privacy-policy.view.json is stale: regenerate it"
+    );
+}

@@ -11,4 +11,5 @@ mod loader;
 mod outline;
 mod revisions;
 mod util;
+mod view;
 mod xss;

@@ -40,6 +40,7 @@ const options = {
   lang: data.lang,
   storage: data.storage,
   receiptEndpoint: data.receiptEndpoint,
+  policyView: data.policyView,
   ...(window.policyConsentOptions ?? {}),
 };
 const source = options.manifest ?? data.manifest ?? "/policy/consent.json";

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  policy-consent render FILE [--format html|json|text] [--standalone] [--changed-since OLD]
+  policy-consent render FILE [--format html|json|text|view] [--standalone] [--changed-since OLD]
   policy-consent diff OLD NEW [--format text|json|html] [--manifest MANIFEST] [--all]
   policy-consent check DIR|MANIFEST
   policy-consent init POLICY > consent.json
@@ -19,6 +19,8 @@ usage:
              html   an <article> with a table of contents and anchored sections (default)
              json   the parsed model: title, sections with ids, numbers, digests, blocks
              text   the outline: one line per section with its id
+             view   the consent UI viewer's rendering, for data-policy-view (JSON; needs
+                    --manifest, whose policy id and version it is stamped with)
            --standalone      with html: a complete page with a small stylesheet
            --changed-since   mark the sections that changed (minor or material) since OLD
   diff     compare two versions: per section added/removed/moved/modified/unchanged, the
@@ -170,9 +172,10 @@ fn render_command(options: &Options) -> Result<(), Failure> {
         "html" => render::html::fragment(&policy, &render_options),
         "json" => json(&policy)?,
         "text" => render::outline(&policy),
+        "view" => view(&policy, file, options)?,
         other => {
             return Err(bad(format!(
-                "--format: unknown format `{other}` (html, json or text)"
+                "--format: unknown format `{other}` (html, json, text or view)"
             )));
         }
     };
@@ -409,6 +412,25 @@ fn previous_version(manifest: &Manifest, dir: &Path) -> Option<(String, PathBuf)
             path.is_file().then(|| (e.version.clone(), path))
         })
     })
+}
+
+/// The consent UI viewer's rendering, stamped with the manifest's policy id and version.
+fn view(policy: &Policy, file: &str, options: &Options) -> Result<String, Failure> {
+    let path = options.manifest.as_deref().ok_or_else(|| {
+        bad("--format view needs --manifest MANIFEST (the rendering is stamped with its policy id and version)")
+    })?;
+    let manifest = read_manifest(Path::new(path))?;
+    let lang = options
+        .lang
+        .clone()
+        .unwrap_or_else(|| manifest.policy.locale.clone());
+    let stamp = render::view::Stamp {
+        id: manifest.policy.id.clone(),
+        version: manifest.policy.version.clone(),
+        file: render::view::file_name(file).to_string(),
+    };
+    let rendering = render::view::Rendering::new(policy, stamp, &lang);
+    Ok(serde_json::to_string(&rendering).map_err(|e| bad(e.to_string()))? + "\n")
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest, Failure> {

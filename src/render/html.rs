@@ -208,6 +208,29 @@ const ALLOWED_ATTRS: &[&str] = &[
     "data-pc-level",
 ];
 
+/// The renderer's tag named `name`, if it has one.
+pub(crate) fn allowed_tag(name: &str) -> Option<&'static str> {
+    ALLOWED_TAGS.iter().copied().find(|t| *t == name)
+}
+
+/// The renderer's attribute named `name`, when `value` is one it could give it (a link only
+/// to `http(s):`, `mailto:`, `tel:` or a fragment); else what is wrong.
+pub(crate) fn allowed_attr(name: &str, value: &str) -> Result<&'static str, String> {
+    let Some(name) = ALLOWED_ATTRS.iter().copied().find(|a| *a == name) else {
+        return Err(format!("attribute not allowed: {}", clip(name)));
+    };
+    if name == "href" {
+        let lower = value.to_ascii_lowercase();
+        if !["http://", "https://", "mailto:", "tel:", "#"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+        {
+            return Err(format!("unsafe link: {}", clip(value)));
+        }
+    }
+    Ok(name)
+}
+
 /// Checks that `html` (a fragment from [`fragment`]) holds only the tags and attributes the
 /// renderer emits and no link a browser would run: the escaping invariant that tests and
 /// fuzzing assert on every input. Returns the first offending piece.
@@ -222,7 +245,7 @@ pub fn audit(html: &str) -> Result<(), String> {
         rest = &rest[end + 1..];
         let tag = tag.strip_prefix('/').unwrap_or(tag);
         let (name, attrs) = tag.split_once(' ').unwrap_or((tag, ""));
-        if !ALLOWED_TAGS.contains(&name) {
+        if allowed_tag(name).is_none() {
             return Err(format!("tag not allowed: <{}>", clip(tag)));
         }
         let mut attrs = attrs.trim();
@@ -234,18 +257,7 @@ pub fn audit(html: &str) -> Result<(), String> {
                 .find('"')
                 .ok_or_else(|| format!("unterminated attribute: {}", clip(after)))?;
             let value = &after[..close];
-            if !ALLOWED_ATTRS.contains(&attr) {
-                return Err(format!("attribute not allowed: {attr}"));
-            }
-            if attr == "href" {
-                let lower = value.to_ascii_lowercase();
-                if !["http://", "https://", "mailto:", "tel:", "#"]
-                    .iter()
-                    .any(|s| lower.starts_with(s))
-                {
-                    return Err(format!("unsafe link: {}", clip(value)));
-                }
-            }
+            allowed_attr(attr, value)?;
             attrs = after[close + 1..].trim_start();
         }
     }

@@ -5,6 +5,7 @@
 pub mod diff;
 pub mod html;
 pub mod tree;
+pub mod view;
 
 pub use tree::{Node, Options};
 

@@ -71,15 +71,19 @@ impl Default for Options {
 impl Options {
     /// Defaults with the table-of-contents label in `lang` (`zh*` → 目录, else English).
     pub fn for_lang(lang: &str) -> Options {
-        let toc_label = if lang.to_ascii_lowercase().starts_with("zh") {
-            "目录"
-        } else {
-            "Contents"
-        };
         Options {
-            toc_label: toc_label.to_string(),
+            toc_label: toc_label(lang).to_string(),
             ..Options::default()
         }
+    }
+}
+
+/// The table of contents' label in `lang`: `zh*` → 目录, else "Contents".
+pub fn toc_label(lang: &str) -> &'static str {
+    if lang.to_ascii_lowercase().starts_with("zh") {
+        "目录"
+    } else {
+        "Contents"
     }
 }
 

@@ -33,6 +33,8 @@ export interface StartOptions {
   guardian?: { verify?: (contact: string) => Promise<string> | string };
   /** Each new receipt is POSTed here as JSON (fetch keepalive). It stays queued (at most 20, 256 KB) until a 2xx, and is retried on later loads: deduplicate by record id and time. */
   receiptEndpoint?: string;
+  /** URL of the viewer's rendering made ahead (`policy-consent render … --format view`): the viewer shows it without the full module. */
+  policyView?: string;
   /** With `age_gate: "host"`: the birth year and month the site knows. */
   birth?: { year: number; month: number };
   /** Where the UI goes (default: `document.body`). */
@@ -364,6 +366,7 @@ impl PolicyConsent {
             .values()
             .any(|p| p.by != crate::consent::Actor::System);
         let receipt_endpoint = get_string(&options, "receiptEndpoint").map(|u| resolve(&u));
+        let view_url = get_string(&options, "policyView").map(|u| resolve(&u));
         let strings = Strings::new(&locale, &manifest);
         let options = Options {
             policy_url,
@@ -371,6 +374,7 @@ impl PolicyConsent {
             versions_url,
             verify,
             receipt_endpoint: receipt_endpoint.clone(),
+            view_url,
             mount,
         };
         let app = App::new(Parts {

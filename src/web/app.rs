@@ -32,6 +32,8 @@ pub(crate) struct Options {
     pub versions_url: Option<String>,
     pub verify: Option<Function>,
     pub receipt_endpoint: Option<String>,
+    /// The viewer's rendering made ahead of time, if the host publishes one.
+    pub view_url: Option<String>,
     pub mount: Option<Element>,
 }
 

@@ -23,6 +23,17 @@ pub fn prefetch(shared: &Shared) {
         if started {
             return;
         }
+        // With a rendering made ahead, that is all the viewer needs.
+        let made_ahead = {
+            let app = shared.borrow();
+            app.options.view_url.is_some() && consented_version(&app).is_none()
+        };
+        if made_ahead {
+            if shared.borrow().policy_loaded.is_none() {
+                let _ = view(&shared, false);
+            }
+            return;
+        }
         // Two fetches in flight at once; each keeps what it got. Then the rendering itself
         // (its first run also compiles the module's code: most of the time a click would
         // otherwise wait for), kept for the click.
@@ -61,10 +72,26 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
         }
     }
     let label = shared.borrow().strings.get("policy.changed").to_string();
+    // The rendering made ahead shows the current version with nothing marked.
+    let made_ahead = shared
+        .borrow()
+        .options
+        .view_url
+        .clone()
+        .filter(|_| !upcoming && key.consented.is_none());
     let render = {
         let shared = shared.clone();
         let lang = key.lang.clone();
         async move {
+            if let Some(url) = made_ahead {
+                match made_ahead_view(&shared, &url, &lang).await {
+                    Ok(view) => return Ok(view),
+                    Err(e) => web_sys::console::warn_1(
+                        &format!("policy-consent: {url}: {e}; rendering the policy's text instead")
+                            .into(),
+                    ),
+                }
+            }
             let (text, url, old) = texts(&shared, upcoming).await?;
             lazy::call(
                 "policyView",
@@ -100,6 +127,46 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
     };
     shared.borrow_mut().view = Some((key, promise.clone()));
     promise
+}
+
+/// The viewer's rendering made ahead of time (`render --format view`), as `policyView`
+/// returns one (`{node, title}`), when it is for this policy's version in `lang`.
+async fn made_ahead_view(shared: &Shared, url: &str, lang: &str) -> Result<JsValue, String> {
+    use crate::render::view::{Rendering, Stamp, file_name};
+    let text = fetch_text(url).await?;
+    let value = js_sys::JSON::parse(&text).map_err(|_| "not JSON".to_string())?;
+    let field = |v: &JsValue, name: &str| js_sys::Reflect::get(v, &name.into()).unwrap_or_default();
+    let policy = field(&value, "policy");
+    let stamp = Stamp {
+        id: field(&policy, "id").as_string().unwrap_or_default(),
+        version: field(&policy, "version").as_string().unwrap_or_default(),
+        file: field(&policy, "file").as_string().unwrap_or_default(),
+    };
+    let want = {
+        let app = shared.borrow();
+        let policy = &app.engine.manifest().policy;
+        let url = app.options.policy_url.as_deref();
+        Stamp {
+            id: policy.id.clone(),
+            version: policy.version.clone(),
+            file: file_name(url.ok_or("the policy is given as text, not a file")?).to_string(),
+        }
+    };
+    let schema = field(&value, "schema").as_f64().unwrap_or_default();
+    let made_for = field(&value, "lang").as_string().unwrap_or_default();
+    if !Rendering::fits(schema, &stamp, &made_for, &want, lang) {
+        return Err(format!(
+            "made for {} {} {} in {made_for} (schema {schema}), not {} {} {} in {lang}",
+            stamp.id, stamp.version, stamp.file, want.id, want.version, want.file
+        ));
+    }
+    let document = dom::document().map_err(|_| "no document".to_string())?;
+    let node = dom::from_view(&document, &field(&value, "tree"), 0)?;
+    let title = field(&value, "title").as_string().unwrap_or_default();
+    let view = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&view, &"node".into(), &node);
+    let _ = js_sys::Reflect::set(&view, &"title".into(), &title.into());
+    Ok(view.into())
 }
 
 /// The version a change notice says the visitor consented to, when it is not the current one.

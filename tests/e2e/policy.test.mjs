@@ -1,6 +1,7 @@
 // The policy viewer page renders the sample policy with the Wasm module in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { start, newPage } from "./browser.mjs";
 
 let env;
@@ -61,36 +62,72 @@ test("the playground compares two versions and shows the material change", async
   assert.deepEqual(page.problems, []);
 });
 
-test("the viewer from the banner: the full module and the text downloaded once, clicked at once or after a hover", async () => {
+/** Opens the viewer from the banner's link, at once or after a 300 ms hover; returns the paths fetched. */
+async function openFromBanner(context, hover) {
+  const page = await newPage(context);
+  const fetched = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await page.goto(`${env.url}/`);
+  await page.waitForFunction(() => window.policyConsent);
+  const link = page.locator('[data-pc="banner"] [data-pc-action="policy"]');
+  const box = await link.boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  if (hover) {
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(300);
+  }
+  await page.mouse.click(x, y);
+  await page.waitForSelector('[data-pc="policy"][open] article.pc-policy #s-2-5');
+  assert.equal(await page.locator("#pc-policy-title").textContent(), "Privacy Policy");
+  assert.equal(await page.locator('[data-pc="policy"] nav.pc-toc a[href="#s-2-5"]').count(), 1);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  const count = (end) => fetched.filter((p) => p.endsWith(end)).length;
+  return { count, fetched, warnings, problems: page.problems };
+}
+
+test("the viewer from the banner: the rendering made ahead, with neither the full module nor the text", async () => {
   for (const hover of [false, true]) {
     const context = await env.browser.newContext();
-    // A slow module: the policy text arrives first and the rendering asks for the module
-    // while the prefetch is still loading it.
-    await context.route("**/policy_consent_full_bg.wasm", async (route) => {
-      await new Promise((r) => setTimeout(r, 300));
-      await route.continue();
-    });
-    const page = await newPage(context);
-    const fetched = [];
-    page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
-    await page.goto(`${env.url}/`);
-    await page.waitForFunction(() => window.policyConsent);
-    const link = page.locator('[data-pc="banner"] [data-pc-action="policy"]');
-    const box = await link.boundingBox();
-    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-    if (hover) {
-      // The pointer rests on the link: the module, the text and the rendering are made ahead.
-      const loaded = page.waitForResponse((r) => r.url().endsWith("/policy_consent_full_bg.wasm"));
-      await page.mouse.move(x, y);
-      await loaded;
-      await page.waitForTimeout(300);
-    }
-    await page.mouse.click(x, y);
-    await page.waitForSelector('[data-pc="policy"][open] article.pc-policy #s-2-5');
-    const count = (end) => fetched.filter((p) => p.endsWith(end)).length;
-    assert.equal(count("/policy_consent_full_bg.wasm"), 1, `hover ${hover}: ${fetched.join(", ")}`);
-    if (hover) assert.equal(count("/privacy-policy.txt"), 1, fetched.join(", "));
-    assert.deepEqual(page.problems, []);
+    const { count, fetched, warnings, problems } = await openFromBanner(context, hover);
+    assert.deepEqual(problems, []);
+    assert.equal(count("/privacy-policy.view.json"), 1, fetched.join(", "));
+    assert.equal(count("/policy_consent_full_bg.wasm"), 0, fetched.join(", "));
+    assert.equal(count("/privacy-policy.txt"), 0, fetched.join(", "));
+    assert.deepEqual(warnings, []);
     await context.close();
+  }
+});
+
+test("a rendering made ahead that is missing, stale or hostile is not used: the text is rendered, once", async () => {
+  const published = JSON.parse(readFileSync(new URL("../../policy/privacy-policy.view.json", import.meta.url), "utf8"));
+  const stale = { ...published, policy: { ...published.policy, version: "2000-01" } };
+  const script = ["script", {}, "window.__pwned = true"];
+  const hostile = { ...published, tree: ["article", { class: "pc-policy" }, ["p", { onclick: "window.__pwned = true" }, "x"], script] };
+  const cases = [
+    ["missing", (route) => route.fulfill({ status: 404, body: "not found" }), /HTTP 404/],
+    ["stale", (route) => route.fulfill({ json: stale }), /made for .* 2000-01/],
+    ["hostile", (route) => route.fulfill({ json: hostile }), /attribute not allowed: onclick/],
+  ];
+  for (const [name, answer, warning] of cases) {
+    for (const hover of [false, true]) {
+      const context = await env.browser.newContext();
+      await context.route("**/privacy-policy.view.json", answer);
+      // A slow module: the text arrives first and the rendering asks for the module while
+      // the prefetch is still loading it.
+      await context.route("**/policy_consent_full_bg.wasm", async (route) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await route.continue();
+      });
+      const { count, fetched, warnings, problems } = await openFromBanner(context, hover);
+      // The browser itself reports the 404.
+      assert.deepEqual(problems.filter((p) => !(name === "missing" && /status of 404/.test(p))), []);
+      assert.equal(count("/policy_consent_full_bg.wasm"), 1, `${name}, hover ${hover}: ${fetched.join(", ")}`);
+      assert.ok(count("/privacy-policy.txt") >= 1, fetched.join(", "));
+      if (hover) assert.equal(count("/privacy-policy.txt"), 1, fetched.join(", "));
+      assert.ok(warnings.some((w) => warning.test(w)), `${name}: ${warnings.join(" | ")}`);
+      await context.close();
+    }
   }
 });
