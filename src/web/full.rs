@@ -227,9 +227,8 @@ pub fn policy_view(
     changed_label: &str,
 ) -> Result<JsValue, JsError> {
     let policy = parse(text, input.as_deref(), "policyView")?;
-    let mut options = render::Options::for_lang(lang);
-    options.title = false;
-    options.heading_base = 2;
+    // As the CLI's `render --format view` does: the two must look the same.
+    let mut options = render::view::options(lang);
     if let Some(old) = old_text
         .as_deref()
         .and_then(|t| parse(t, input.as_deref(), "policyView").ok())
