@@ -131,3 +131,21 @@ test("a rendering made ahead that is missing, stale or hostile is not used: the 
     }
   }
 });
+
+test("the rendering made ahead and the one made in the browser are the same DOM", async () => {
+  const html = [];
+  for (const ahead of [true, false]) {
+    const context = await env.browser.newContext();
+    if (!ahead) await context.route("**/privacy-policy.view.json", (route) => route.fulfill({ status: 404, body: "" }));
+    const page = await newPage(context);
+    await page.goto(`${env.url}/`);
+    await page.waitForFunction(() => window.policyConsent);
+    await page.click('[data-pc="banner"] [data-pc-action="policy"]');
+    const article = page.locator('[data-pc="policy"][open] article.pc-policy');
+    await article.waitFor();
+    html.push(await article.evaluate((a) => a.outerHTML));
+    await context.close();
+  }
+  assert.ok(html[0].length > 20000, `${html[0].length} characters`);
+  assert.equal(html[0], html[1]);
+});
