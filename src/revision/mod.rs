@@ -413,11 +413,18 @@ fn unit_from_spans(prefix: Option<&str>, spans: &[Span]) -> Unit {
         .any(|s| s.strong || s.em || s.code || s.del || s.href.is_some());
     let mut markup = String::new();
     if styled {
+        // Any encoding that tells two span lists apart will do: the flags, then the link
+        // with its length (so no text inside it can pass for a boundary).
         for span in spans {
-            markup.push_str(&format!(
-                "{}{}{}{}{:?}|",
-                span.strong, span.em, span.code, span.del, span.href
-            ));
+            for flag in [span.strong, span.em, span.code, span.del] {
+                markup.push(if flag { '1' } else { '0' });
+            }
+            if let Some(href) = &span.href {
+                markup.push_str(&href.len().to_string());
+                markup.push(':');
+                markup.push_str(href);
+            }
+            markup.push('|');
         }
     }
     Unit {
