@@ -18,8 +18,12 @@ build() { # name, cargo features
     -- --no-default-features $features
   # binaryen from npm (a current release; Debian's 108 breaks wasm-bindgen's externref
   # table). It reads the enabled Wasm features from the module's target_features section.
-  npx --no-install wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
+  # The exported functions go first, so that no two of their indices are equal modulo 128
+  # (V8 names them by index through a cache that otherwise grows the heap by 64 KB).
+  node scripts/export-first.mjs name "$out/${name}_bg.wasm"
+  npx --no-install wasm-opt -Oz --reorder-functions-by-name --strip-debug --strip-producers --strip-target-features \
     "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  node scripts/export-first.mjs check "$out/${name}_bg.wasm"
   for glue in "$out/$name.js" "$out/${name}_bg.js"; do
     if [ -f "$glue" ]; then node scripts/inline-snippets.mjs "$glue"; fi
   done
