@@ -35,6 +35,7 @@ build() { # name, cargo features
   if [ "$target" = web ]; then
     local glue="$out/$name.js" header
     node scripts/short-imports.mjs "$out/${name}_bg.wasm" "$glue"
+    node scripts/init-no-request.mjs "$glue"
     header=$(head -n 1 "$glue" | grep '^/\* @ts-self-types=' || true)
     npx --no-install esbuild "$glue" --minify --format=esm --log-level=warning --outfile="$glue.min"
     { [ -z "$header" ] || echo "$header"; cat "$glue.min"; } > "$glue"
