@@ -11,4 +11,5 @@ pub mod render;
 pub mod revision;
 pub mod web;
 
+mod lowercase;
 mod sort;

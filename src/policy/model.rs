@@ -504,7 +504,7 @@ impl Normalizer {
             if c.is_ascii() || !c.is_uppercase() {
                 out.push(c);
             } else {
-                c.to_lowercase().for_each(|l| out.push(l));
+                crate::lowercase::lower_char(c).for_each(|l| out.push(l));
             }
             self.last = c;
             // The rest of an ASCII word needs no decision (no space pending, nothing to

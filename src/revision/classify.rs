@@ -5,6 +5,7 @@
 
 use super::diff::{self, Edit, Token, TokenKind};
 use super::{DiffPart, Level, Op, Unit, View};
+use crate::lowercase::lower;
 use crate::policy::model::Policy;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -44,7 +45,7 @@ fn words_of_policy(policy: &Policy) -> HashSet<String> {
     policy.visit_text(&mut |s| {
         for t in diff::tokenize(s) {
             if t.kind == TokenKind::Word {
-                set.insert(t.text.to_lowercase());
+                set.insert(lower(t.text));
             }
         }
     });
@@ -374,7 +375,7 @@ pub(super) fn added_or_removed(
 /// The topic a section is about, when it is one that weighs most (collection, purposes,
 /// sharing, storage, rights, minors, security, changes).
 fn weighty_topic(view: &View) -> Option<&'static str> {
-    let heading = view.heading.to_lowercase();
+    let heading = lower(&view.heading);
     TOPICS
         .iter()
         .find(|(_, keys)| keys.iter().any(|k| heading.contains(k)))
@@ -567,7 +568,7 @@ fn words_of(text: &str) -> Vec<String> {
     diff::tokenize(text)
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.text.to_lowercase())
+        .map(|t| lower(t.text))
         .collect()
 }
 
@@ -700,13 +701,13 @@ fn has_number(words: &[String]) -> bool {
 }
 
 fn is_example(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lower(text);
     EXAMPLE_MARKERS.iter().any(|m| lower.contains(m))
 }
 
 /// Only an e-mail address, URL, phone number or postal line: contact details.
 fn is_contact_only(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lower(text);
     let has_contact = lower.contains('@')
         || lower.contains("http")
         || lower.contains("www.")
@@ -839,12 +840,12 @@ fn edit_run(
     let dw: Vec<String> = del
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.text.to_lowercase())
+        .map(|t| lower(t.text))
         .collect();
     let iw: Vec<String> = ins
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.text.to_lowercase())
+        .map(|t| lower(t.text))
         .collect();
     if dw == iw {
         let case = del
@@ -979,7 +980,7 @@ fn edit_run(
             if capitalised
                 && !sentence_start
                 && !heading
-                && !context.old_words().contains(&t.text.to_lowercase())
+                && !context.old_words().contains(&lower(t.text))
             {
                 material = true;
                 findings.add(Level::Material, format!("new name: {}", t.text));
