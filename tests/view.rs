@@ -6,36 +6,6 @@ use crate::util::read;
 use policy_consent::policy::{self, Format};
 use policy_consent::render::tree::Node;
 use policy_consent::render::view::{self, Rendering, Stamp};
-use serde_json::Value;
-
-/// The browser shell's walk (src/web/dom.rs `from_view`) over parsed JSON: the same checks.
-fn rebuild(value: &Value, depth: usize) -> Result<Node, String> {
-    match value {
-        Value::String(text) => Ok(Node::Text(view::checked_text(text))),
-        Value::Array(parts) if depth <= view::MAX_DEPTH => {
-            let tag = parts.first().and_then(Value::as_str).ok_or("no tag")?;
-            let tag = view::checked_tag(tag)?;
-            let Some(Value::Object(attrs)) = parts.get(1) else {
-                return Err("attributes are not an object".into());
-            };
-            let mut checked = Vec::new();
-            for (name, value) in attrs {
-                let value = value.as_str().ok_or("not a string")?;
-                checked.push((view::checked_attr(name, value)?, value.to_string()));
-            }
-            let children = parts[2..]
-                .iter()
-                .map(|child| rebuild(child, depth + 1))
-                .collect::<Result<_, _>>()?;
-            Ok(Node::Element {
-                tag,
-                attrs: checked,
-                children,
-            })
-        }
-        _ => Err("neither text nor an element".into()),
-    }
-}
 
 /// Attributes in name order (serde_json's maps are sorted; the DOM does not care).
 fn sorted(node: &Node) -> Node {
@@ -82,12 +52,17 @@ fn every_corpus_rendering_survives_the_checks_unchanged() {
     ] {
         let policy = policy::parse(&read(file), Format::from_path(file)).unwrap();
         let rendering = Rendering::new(&policy, stamp(), lang);
-        let json: Value = serde_json::to_value(&rendering).unwrap();
-        assert_eq!(json["schema"], 1);
-        assert_eq!(json["policy"]["version"], "1");
-        assert_eq!(json["tree"][0], "article", "{file}");
-        let rebuilt = rebuild(&json["tree"], 0).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(sorted(&rebuilt), sorted(&rendering.tree), "{file}");
+        let json = serde_json::to_string(&rendering).unwrap();
+        let read = view::parse(&json).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(read.schema, 1);
+        assert_eq!(read.policy, stamp());
+        assert_eq!(read.lang, lang);
+        assert_eq!(read.title, rendering.title);
+        // serde_json agrees on the tree (its maps sort attributes; the DOM does not care).
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["tree"][0], "article", "{file}");
+        assert_eq!(read.tree, rendering.tree, "{file}");
+        assert_eq!(sorted(&read.tree), sorted(&rendering.tree));
     }
 }
 
@@ -118,29 +93,77 @@ fn checks_refuse_what_the_renderer_never_makes() {
     assert_eq!(view::checked_attr("href", "#s-1"), Ok("href"));
     assert_eq!(view::checked_text("a\u{202E}b"), "a⟨U+202E⟩b");
 
-    let hostile = serde_json::json!(["article", {"class": "pc-policy"}, ["p", {}, "x", ["img", {"src": "x"}]]]);
-    assert_eq!(rebuild(&hostile, 0).unwrap_err(), "tag not allowed: <img>");
-    let hostile = serde_json::json!(["a", {"href": "javascript:alert(1)"}, "x"]);
-    assert!(rebuild(&hostile, 0).unwrap_err().starts_with("unsafe link"));
-    let mut deep = serde_json::json!("x");
-    for _ in 0..100 {
-        deep = serde_json::json!(["div", {}, deep]);
+    let doc = |tree: &str| {
+        format!(
+            r#"{{"schema":1,"policy":{{"id":"p","version":"1","file":"policy.md"}},"lang":"en","title":"T","tree":{tree}}}"#
+        )
+    };
+    assert!(view::parse(&doc(r#"["article",{"class":"pc-policy"},"x"]"#)).is_ok());
+    for (tree, problem) in [
+        (
+            r#"["article",{},["p",{},"x",["img",{"src":"x"}]]]"#,
+            "tag not allowed: <img>",
+        ),
+        (r#"["script",{},"alert(1)"]"#, "tag not allowed: <script>"),
+        (r#"["a",{"href":"javascript:alert(1)"},"x"]"#, "unsafe link"),
+        (
+            r#"["a",{"href":"java\u0073cript:alert(1)"},"x"]"#,
+            "unsafe link",
+        ),
+        (
+            r#"["p",{"onclick":"x"},"x"]"#,
+            "attribute not allowed: onclick",
+        ),
+        (r#"["p",{"class":1},"x"]"#, "not a string"),
+        (r#"["p","x"]"#, "attributes are not an object"),
+        (r#"[{},{}]"#, "without a tag"),
+        (r#"5"#, "neither text nor an element"),
+        (r#"["p",{},"x""#, "unexpected U+007D"),
+        (r#"["p",{},"x\ud800"]"#, "lone surrogate"),
+        (r#"["p",{},"x\q"]"#, "bad escape"),
+        (r#"["p",{},1.5]"#, "whole one"),
+        ("[\"p\",{},\"a\u{1}b\"]", "control character"),
+    ] {
+        let error = view::parse(&doc(tree)).unwrap_err();
+        assert!(error.contains(problem), "{tree}: {error}");
     }
-    assert!(rebuild(&deep, 0).is_err());
+    // Escapes are read as JSON says; bidi overrides come out visible.
+    let read = view::parse(&doc(r#"["p",{},"\u00e9\ud83d\ude00 \u202e\"\\\/"]"#)).unwrap();
+    assert_eq!(
+        read.tree,
+        Node::Element {
+            tag: "p",
+            attrs: vec![],
+            children: vec![Node::Text("é😀 ⟨U+202E⟩\"\\/".into())]
+        }
+    );
+    // Deep nesting is refused, not recursed into, however deep.
+    for depth in [view::MAX_DEPTH + 5, 100_000] {
+        let tree = "[\"div\",{},".repeat(depth) + "\"x\"" + &"]".repeat(depth);
+        assert!(
+            view::parse(&doc(&tree))
+                .unwrap_err()
+                .contains("nested deeper"),
+            "{depth}"
+        );
+    }
+    for junk in ["", "{", "[]", "{} x", r#"{"schema":1}"#, "\u{feff}{}"] {
+        assert!(view::parse(junk).is_err(), "{junk:?}");
+    }
 }
 
 #[test]
 fn a_rendering_is_used_only_for_its_policy_version_and_language() {
     let want = stamp();
-    assert!(Rendering::fits(1.0, &want, "en", &want, "en"));
-    assert!(Rendering::fits(1.0, &want, "en", &want, "en-GB"));
-    assert!(Rendering::fits(1.0, &want, "zh-CN", &want, "zh"));
+    assert!(Rendering::fits(1, &want, "en", &want, "en"));
+    assert!(Rendering::fits(1, &want, "en", &want, "en-GB"));
+    assert!(Rendering::fits(1, &want, "zh-CN", &want, "zh"));
     assert!(
-        !Rendering::fits(2.0, &want, "en", &want, "en"),
+        !Rendering::fits(2, &want, "en", &want, "en"),
         "another schema"
     );
     assert!(
-        !Rendering::fits(1.0, &want, "en", &want, "zh-CN"),
+        !Rendering::fits(1, &want, "en", &want, "zh-CN"),
         "another language"
     );
     let older = Stamp {
@@ -148,7 +171,7 @@ fn a_rendering_is_used_only_for_its_policy_version_and_language() {
         ..stamp()
     };
     assert!(
-        !Rendering::fits(1.0, &older, "en", &want, "en"),
+        !Rendering::fits(1, &older, "en", &want, "en"),
         "another version"
     );
     let other = Stamp {
@@ -156,7 +179,7 @@ fn a_rendering_is_used_only_for_its_policy_version_and_language() {
         ..stamp()
     };
     assert!(
-        !Rendering::fits(1.0, &other, "en", &want, "en"),
+        !Rendering::fits(1, &other, "en", &want, "en"),
         "another policy"
     );
 }

@@ -1,10 +1,8 @@
 //! A small element builder over `createElement`, `setAttribute` and text nodes: the only way
 //! the web shell makes markup, so no string ever becomes HTML.
 
-#[cfg(feature = "full")]
 use crate::render::Node as Tree;
 use wasm_bindgen::{JsCast, JsValue};
-#[cfg(feature = "full")]
 use web_sys::Node;
 use web_sys::{Document, Element};
 
@@ -70,8 +68,8 @@ impl H {
 }
 
 /// Builds DOM nodes for a rendered tree. Element and attribute names come from the renderer
-/// only; text goes in as text nodes.
-#[cfg(feature = "full")]
+/// only (or, for a rendering made ahead, are checked against it as it is read); text goes
+/// in as text nodes.
 pub fn from_tree(document: &Document, node: &Tree) -> Result<Node, JsValue> {
     match node {
         Tree::Text(text) => Ok(document.create_text_node(text).into()),
@@ -90,52 +88,6 @@ pub fn from_tree(document: &Document, node: &Tree) -> Result<Node, JsValue> {
             Ok(element.into())
         }
     }
-}
-
-/// Builds a fetched rendering's JsonML tree (see [`crate::render::view`]) with only the
-/// renderer's tags and attributes and links it could make, as the core checks them; the
-/// first thing refused is the error.
-pub fn from_view(
-    document: &Document,
-    value: &JsValue,
-    depth: usize,
-) -> Result<web_sys::Node, String> {
-    use crate::render::view;
-    use js_sys::{Array, Object};
-    if let Some(text) = value.as_string() {
-        return Ok(document.create_text_node(&view::checked_text(&text)).into());
-    }
-    if depth > view::MAX_DEPTH {
-        return Err(format!("nested deeper than {}", view::MAX_DEPTH));
-    }
-    let parts = value
-        .dyn_ref::<Array>()
-        .ok_or("a node neither text nor an element")?;
-    let tag = parts.get(0).as_string().ok_or("an element without a tag")?;
-    let element = document
-        .create_element(view::checked_tag(&tag)?)
-        .map_err(|_| format!("cannot create <{tag}>"))?;
-    let attrs = parts.get(1);
-    if Array::is_array(&attrs) || !attrs.is_object() {
-        return Err(format!("<{tag}>: attributes are not an object"));
-    }
-    for entry in Object::entries(attrs.unchecked_ref()).iter() {
-        let entry: Array = entry.unchecked_into();
-        let name = entry.get(0).as_string().unwrap_or_default();
-        let value = entry
-            .get(1)
-            .as_string()
-            .ok_or_else(|| format!("<{tag} {name}>: not a string"))?;
-        element
-            .set_attribute(view::checked_attr(&name, &value)?, &value)
-            .map_err(|_| format!("<{tag} {name}>: refused"))?;
-    }
-    for child in parts.iter().skip(2) {
-        element
-            .append_child(&from_view(document, &child, depth + 1)?)
-            .map_err(|_| format!("<{tag}>: cannot append"))?;
-    }
-    Ok(element.into())
 }
 
 /// The element matching `selector` under `root`, if any.

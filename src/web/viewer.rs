@@ -132,16 +132,8 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
 /// The viewer's rendering made ahead of time (`render --format view`), as `policyView`
 /// returns one (`{node, title}`), when it is for this policy's version in `lang`.
 async fn made_ahead_view(shared: &Shared, url: &str, lang: &str) -> Result<JsValue, String> {
-    use crate::render::view::{Rendering, Stamp, file_name};
-    let text = fetch_text(url).await?;
-    let value = js_sys::JSON::parse(&text).map_err(|_| "not JSON".to_string())?;
-    let field = |v: &JsValue, name: &str| js_sys::Reflect::get(v, &name.into()).unwrap_or_default();
-    let policy = field(&value, "policy");
-    let stamp = Stamp {
-        id: field(&policy, "id").as_string().unwrap_or_default(),
-        version: field(&policy, "version").as_string().unwrap_or_default(),
-        file: field(&policy, "file").as_string().unwrap_or_default(),
-    };
+    use crate::render::view::{self, Rendering, Stamp};
+    let fetched = view::parse(&fetch_text(url).await?)?;
     let want = {
         let app = shared.borrow();
         let policy = &app.engine.manifest().policy;
@@ -149,24 +141,24 @@ async fn made_ahead_view(shared: &Shared, url: &str, lang: &str) -> Result<JsVal
         Stamp {
             id: policy.id.clone(),
             version: policy.version.clone(),
-            file: file_name(url.ok_or("the policy is given as text, not a file")?).to_string(),
+            file: view::file_name(url.ok_or("the policy is given as text, not a file")?)
+                .to_string(),
         }
     };
-    let schema = field(&value, "schema").as_f64().unwrap_or_default();
-    let made_for = field(&value, "lang").as_string().unwrap_or_default();
-    if !Rendering::fits(schema, &stamp, &made_for, &want, lang) {
+    let (made, made_for, schema) = (&fetched.policy, &fetched.lang, fetched.schema);
+    if !Rendering::fits(schema, made, made_for, &want, lang) {
         return Err(format!(
             "made for {} {} {} in {made_for} (schema {schema}), not {} {} {} in {lang}",
-            stamp.id, stamp.version, stamp.file, want.id, want.version, want.file
+            made.id, made.version, made.file, want.id, want.version, want.file
         ));
     }
     let document = dom::document().map_err(|_| "no document".to_string())?;
-    let node = dom::from_view(&document, &field(&value, "tree"), 0)?;
-    let title = field(&value, "title").as_string().unwrap_or_default();
-    let view = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&view, &"node".into(), &node);
-    let _ = js_sys::Reflect::set(&view, &"title".into(), &title.into());
-    Ok(view.into())
+    let node =
+        dom::from_tree(&document, &fetched.tree).map_err(|_| "cannot build it".to_string())?;
+    let result = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&result, &"node".into(), &node);
+    let _ = js_sys::Reflect::set(&result, &"title".into(), &fetched.title.into());
+    Ok(result.into())
 }
 
 /// The version a change notice says the visitor consented to, when it is not the current one.
