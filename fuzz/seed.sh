@@ -5,7 +5,7 @@ set -eu
 fuzz=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$fuzz")
 corpus="$fuzz/corpus"
-mkdir -p "$corpus/parse_text" "$corpus/render_markdown" "$corpus/compare" "$corpus/manifest" "$corpus/record"
+mkdir -p "$corpus/parse_text" "$corpus/render_markdown" "$corpus/compare" "$corpus/manifest" "$corpus/record" "$corpus/view"
 
 for f in "$root"/policy/*.txt "$root"/policy/versions/*.txt "$root"/tests/fixtures/*.txt "$root"/tests/hostile/*.txt; do
     [ -f "$f" ] && cp "$f" "$corpus/parse_text/"
@@ -30,4 +30,6 @@ done
 for f in "$root"/tests/hostile/records/*.json; do
     [ -f "$f" ] && cp "$f" "$corpus/record/"
 done
+# view: the demo's rendering made ahead (a real one, so mutations start from valid JSON).
+cp "$root/policy/privacy-policy.view.json" "$corpus/view/"
 echo "seeded $(find "$corpus" -type f | wc -l) files under $corpus"
