@@ -10,36 +10,11 @@
 //   node scripts/export-first.mjs check MODULE.wasm  (after): fails if two exported functions'
 //       indices are equal modulo 128.
 import { readFileSync, writeFileSync } from "node:fs";
+import { leb, reader } from "./wasm-leb.mjs";
 
 const [mode, path] = process.argv.slice(2);
 const bytes = readFileSync(path);
-const u32 = (at) => {
-  let value = 0;
-  let shift = 0;
-  let byte;
-  do {
-    byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value, at];
-};
-const leb = (n) => {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return out;
-};
-const limits = (at) => {
-  const flags = bytes[at];
-  let [, end] = u32(at + 1);
-  if (flags & 1) [, end] = u32(end);
-  return end;
-};
+const { u32, limits } = reader(bytes);
 const utf8 = new TextEncoder();
 const name = (start) => {
   const [length, at] = u32(start);

@@ -5,37 +5,12 @@
 // source. The glue must name each import once, as `NAME:` (wasm-bindgen's import object).
 // usage: node scripts/short-imports.mjs MODULE_bg.wasm GLUE.js
 import { readFileSync, writeFileSync } from "node:fs";
+import { leb, reader } from "./wasm-leb.mjs";
 
 const [wasmPath, gluePath] = process.argv.slice(2);
 const bytes = readFileSync(wasmPath);
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const u32 = (at) => {
-  let value = 0;
-  let shift = 0;
-  let byte;
-  do {
-    byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value, at];
-};
-const leb = (n) => {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return out;
-};
-const limits = (at) => {
-  const flags = bytes[at];
-  let [, end] = u32(at + 1);
-  if (flags & 1) [, end] = u32(end);
-  return end;
-};
+const { u32, limits } = reader(bytes);
 
 if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath}: not a Wasm module`);
 const parts = [bytes.subarray(0, 8)];
