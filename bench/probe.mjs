@@ -11,6 +11,7 @@ export function probe({ banner, accept, consent, tag }) {
   const state = (window.__probe = {
     bannerInDom: null,
     bannerVisible: null,
+    bannerFrameScheduled: null,
     heapAtBanner: null,
     frames: 0,
     pointerDown: null,
@@ -66,8 +67,12 @@ export function probe({ banner, accept, consent, tag }) {
   const frame = (t) => {
     state.frames += 1;
     if (state.bannerVisible === null && visible(document.querySelector(banner))) {
-      // The frame's start time: when this frame, the first showing the banner, began.
-      state.bannerVisible = t;
+      // When this frame, the first showing the banner, is rendered: now, as ../shared/bench
+      // measures it. Not the callback's argument `t`: that is the frame's scheduled start,
+      // which a long task that ran meanwhile (the one inserting the banner, say) leaves
+      // behind, so it can even precede the banner's insertion.
+      state.bannerVisible = performance.now();
+      state.bannerFrameScheduled = t;
       state.heapAtBanner = performance.memory?.usedJSHeapSize ?? null;
     }
     const button = document.querySelector(accept);
