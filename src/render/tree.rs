@@ -478,15 +478,19 @@ pub fn safe_href(href: &str) -> Option<String> {
         }
         cleaned
     };
-    let allowed = ["http://", "https://", "mailto:", "tel:", "#"]
+    (has_safe_scheme(&cleaned) && cleaned.len() > 1).then_some(cleaned)
+}
+
+/// Whether a link goes only where a browser runs nothing: `http(s):`, `mailto:`, `tel:` or
+/// a fragment (any case). The one rule for links the renderer makes and the ones it accepts.
+pub fn has_safe_scheme(href: &str) -> bool {
+    ["http://", "https://", "mailto:", "tel:", "#"]
         .iter()
         .any(|scheme| {
-            cleaned
-                .as_bytes()
+            href.as_bytes()
                 .get(..scheme.len())
                 .is_some_and(|start| start.eq_ignore_ascii_case(scheme.as_bytes()))
-        });
-    (allowed && cleaned.len() > 1).then_some(cleaned)
+        })
 }
 
 #[cfg(test)]

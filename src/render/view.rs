@@ -6,7 +6,7 @@
 //! The tree is JsonML: an element is `["tag", {"attr": "value", …}, child, …]`, a text
 //! node a string.
 
-use super::html::{allowed_attr, allowed_tag};
+use super::html::{allowed_attr, allowed_tag, clip};
 use super::tree::{self, Node, Options, Place};
 use crate::policy::Policy;
 use serde::Serialize;
@@ -428,15 +428,6 @@ pub fn checked_attr(name: &str, value: &str) -> Result<&'static str, String> {
 /// display other characters than it holds are shown escaped, as the renderer does.
 pub fn checked_text(text: &str) -> String {
     tree::visible(text, Place::Body)
-}
-
-/// At most 40 bytes of `s`, for naming it in an error.
-fn clip(s: &str) -> &str {
-    let mut end = s.len().min(40);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// The tree's depth limit for a fetched rendering: the renderer nests far less; deeper is
