@@ -709,9 +709,16 @@ fn declared_level_raises_but_never_lowers_the_comparison() {
 #[test]
 fn unknown_revisions_are_material_for_every_purpose() {
     let (m, record) = accepted_adult(10);
+    let consented = record.policy.version.clone();
+    assert_eq!(
+        start(m.clone(), Some(record.clone()), NOW).consented_version(),
+        None
+    );
     let e = start(revised(m, "2027-01", None), Some(record), NOW);
     assert_eq!(kind(&e.prompt()), "change-notice:material");
     assert!(granted(&e).is_empty());
+    // The viewer marks what changed since the version consented to.
+    assert_eq!(e.consented_version(), Some(consented.as_str()));
 }
 
 #[test]

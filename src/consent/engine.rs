@@ -407,6 +407,16 @@ impl Engine {
         &self.manifest
     }
 
+    /// The version the person last consented to, when a change notice stands between it and
+    /// the current one: what the policy's changed sections are marked against.
+    pub fn consented_version(&self) -> Option<&str> {
+        self.record
+            .notice
+            .as_ref()
+            .map(|n| n.from.as_str())
+            .filter(|from| *from != self.manifest.policy.version)
+    }
+
     /// Problems met while starting (e.g. why the stored record was unusable).
     pub fn warnings(&self) -> &[String] {
         &self.warnings

@@ -9,8 +9,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlDialogElement, HtmlElement};
 
-/// Starts fetching the full module and the policy's text, once: the person is about to open
-/// the viewer.
+/// Starts the viewer's rendering, once (the rendering made ahead, or the full module and the
+/// text): the person is about to open the viewer.
 pub fn prefetch(shared: &Shared) {
     // Focus moves inside our own renders (synchronous focusin while the app is borrowed):
     // start after the current task.
@@ -23,24 +23,9 @@ pub fn prefetch(shared: &Shared) {
         if started {
             return;
         }
-        // With a rendering made ahead, that is all the viewer needs.
-        let made_ahead = {
-            let app = shared.borrow();
-            app.options.view_url.is_some() && consented_version(&app).is_none()
-        };
-        if made_ahead {
-            if shared.borrow().policy_loaded.is_none() {
-                let _ = view(&shared, false);
-            }
-            return;
-        }
-        // Two fetches in flight at once; each keeps what it got. Then the rendering itself
-        // (its first run also compiles the module's code: most of the time a click would
-        // otherwise wait for), kept for the click.
-        spawn_local(async {
-            let _ = lazy::preload().await;
-        });
-        if current_text(&shared).await.is_ok() && shared.borrow().policy_loaded.is_none() {
+        // The rendering itself, kept for the click: its first run also compiles the full
+        // module's code, most of what a click would otherwise wait for.
+        if shared.borrow().policy_loaded.is_none() {
             let _ = view(&shared, false);
         }
     });
@@ -62,7 +47,7 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
         let app = shared.borrow();
         ViewKey {
             upcoming,
-            consented: consented_version(&app),
+            consented: app.engine.consented_version().map(str::to_string),
             lang: app.strings.locale().to_string(),
         }
     };
@@ -92,6 +77,10 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
                     ),
                 }
             }
+            // The full module loads while the texts arrive.
+            spawn_local(async {
+                let _ = lazy::preload().await;
+            });
             let (text, url, old) = texts(&shared, upcoming).await?;
             lazy::call(
                 "policyView",
@@ -159,16 +148,6 @@ async fn made_ahead_view(shared: &Shared, url: &str, lang: &str) -> Result<JsVal
     let _ = js_sys::Reflect::set(&result, &"node".into(), &node);
     let _ = js_sys::Reflect::set(&result, &"title".into(), &fetched.title.into());
     Ok(result.into())
-}
-
-/// The version a change notice says the visitor consented to, when it is not the current one.
-fn consented_version(app: &super::app::App) -> Option<String> {
-    app.engine
-        .record()
-        .notice
-        .as_ref()
-        .map(|n| n.from.clone())
-        .filter(|f| *f != app.engine.manifest().policy.version)
 }
 
 /// The current policy's text: given, cached, or fetched (and cached).
@@ -289,7 +268,7 @@ async fn texts(
     let (url, versions, from, upcoming_source) = {
         let app = shared.borrow();
         let manifest = app.engine.manifest();
-        let from = consented_version(&app);
+        let from = app.engine.consented_version().map(str::to_string);
         let upcoming_source = manifest
             .policy
             .upcoming
