@@ -251,6 +251,20 @@ async function sizes(peer, sample) {
     // arrived before the frame: a page's module may land in between without being needed.
     if (resource.end <= sample.bannerInDom || (path.endsWith(".css") && resource.end <= sample.bannerVisible)) files.bannerPath.push(size);
   }
+  // A configuration given in the page as a JSON data block is part of what the page needs,
+  // as a peer's config.js is: counted in the bytes and on the banner path.
+  const html = await readFile(join(here, peer.dir, "index.html"), "utf8");
+  for (const [, json] of html.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g)) {
+    const bytes = Buffer.from(json);
+    const size = {
+      path: "index.html (JSON data block)",
+      raw: bytes.length,
+      gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+    files.all.push(size);
+    files.bannerPath.push(size);
+  }
   const sum = (list, key) => list.reduce((n, f) => n + f[key], 0);
   return {
     files: files.all,

@@ -2,7 +2,7 @@
 //! sequences of acts, reloads, revisions and signals.
 
 use crate::util::read;
-use policy_consent::consent::engine::definition_digest;
+use policy_consent::consent::engine::{definition_digest, host_birth, host_birth_from_text};
 use policy_consent::consent::record::{ConsentRecord, civil_from_days};
 use policy_consent::consent::{
     Act, Actor, Assessment, Config, ConsentError, CurrentPolicy, Engine, Event, Init, Method,
@@ -564,6 +564,51 @@ fn host_supplied_age_skips_the_question_and_off_never_asks() {
         )
         .is_err()
     );
+}
+
+#[test]
+fn a_host_birth_month_is_read_from_yyyy_mm_and_anything_else_is_named() {
+    assert_eq!(host_birth_from_text("1990-04"), Ok((1990, 4)));
+    assert_eq!(host_birth_from_text(" 2012-12 "), Ok((2012, 12)));
+    for bad in [
+        "1990-13",
+        "1990-00",
+        "1990-4",
+        "90-04",
+        "1990/04",
+        "1990-04-01",
+        "",
+        "-",
+        "１９９０-04",
+        "+990-04",
+    ] {
+        let error = host_birth_from_text(bad).unwrap_err();
+        assert!(error.starts_with("birth"), "{bad:?}: {error}");
+        assert!(
+            error.contains(bad.trim()) || error.contains("month"),
+            "{bad:?} named: {error}"
+        );
+    }
+    assert_eq!(host_birth(1990, 4), Ok((1990, 4)));
+    assert!(host_birth(1990, 0).unwrap_err().contains("month 0"));
+    assert!(host_birth(1200, 4).unwrap_err().contains("year 1200"));
+    // One the engine is given anyway is not used: the visitor is asked.
+    let mut m = manifest();
+    m.age_gate = AgeGate::Host;
+    let config = Config {
+        host_birth: Some((1990, 13)),
+        ..Config::default()
+    };
+    let mut e = start_with(
+        m,
+        None,
+        CurrentPolicy::default(),
+        Signals::default(),
+        config,
+        NOW,
+    );
+    e.handle(Event::AcceptAll, act(NOW)).unwrap();
+    assert_eq!(kind(&e.prompt()), "age-gate");
 }
 
 #[test]

@@ -1,4 +1,6 @@
 // policy-consent loader: <script type="module" src="policy-consent.js" data-manifest="…" data-policy="…">.
+// Also data-lang, data-storage, data-versions, data-receipt-endpoint, data-policy-view, and
+// data-birth="YYYY-MM" (with age_gate "host"), the StartOptions of the same names.
 //
 // The banner path is this file, the stylesheet and the manifest. On a first visit (nothing
 // stored) the banner is painted at once, from the manifest, with the markup the consent app
@@ -41,6 +43,7 @@ const options = {
   storage: data.storage,
   receiptEndpoint: data.receiptEndpoint,
   policyView: data.policyView,
+  birth: data.birth,
   ...(window.policyConsentOptions ?? {}),
 };
 const source = options.manifest ?? data.manifest ?? "/policy/consent.json";

@@ -63,9 +63,36 @@ pub struct Config {
     /// only by [`Event::GuardianConfirm`]. Without it, the guardian's attestation confirms.
     #[serde(default)]
     pub guardian_verification: bool,
-    /// With `age_gate: host`: the birth (year, month) the host knows from the account.
+    /// With `age_gate: host`: the birth (year, month) the host knows from the account
+    /// (checked with [`host_birth`]; one that is not a month is not used).
     #[serde(default)]
     pub host_birth: Option<(i32, u32)>,
+}
+
+/// The birth month a host passes in, as `YYYY-MM` (`data-birth="1990-04"` on the loader)
+/// or as numbers: `Err` names what is wrong, and the visitor is then asked instead.
+pub fn host_birth(year: i32, month: u32) -> Result<(i32, u32), String> {
+    if !(1..=12).contains(&month) {
+        return Err(format!("birth month {month} is not a month (1–12)"));
+    }
+    if !(1850..=3000).contains(&year) {
+        return Err(format!("birth year {year} is not a plausible year"));
+    }
+    Ok((year, month))
+}
+
+/// [`host_birth`] from its text form, `YYYY-MM`.
+pub fn host_birth_from_text(text: &str) -> Result<(i32, u32), String> {
+    let bad = || format!("birth {text:?} is not a year and month written YYYY-MM (e.g. 1990-04)");
+    let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) || !digits(month, 2) {
+        return Err(bad());
+    }
+    host_birth(
+        year.parse().map_err(|_| bad())?,
+        month.parse().map_err(|_| bad())?,
+    )
 }
 
 /// Everything [`Engine::start`] needs.
@@ -1072,7 +1099,7 @@ impl Engine {
             return;
         }
         if let Some((year, month)) = self.config.host_birth {
-            let valid = (1..=12).contains(&month) && (1850..=3000).contains(&year);
+            let valid = host_birth(year, month).is_ok();
             let changed = self
                 .record
                 .age

@@ -4,6 +4,7 @@ use super::app::{self, App, Options, Parts, Shared};
 use super::storage::{Chain, MemoryStore, Store};
 use super::strings::{Strings, choose_locale};
 use super::{browser, dom, js_error, lazy, signals, to_js, viewer};
+use crate::consent::engine::{host_birth, host_birth_from_text};
 use crate::consent::{Config, CurrentPolicy, Engine, Event, Init, Method, Signals};
 use crate::policy::manifest::Manifest;
 use js_sys::{Function, Reflect};
@@ -35,8 +36,8 @@ export interface StartOptions {
   receiptEndpoint?: string;
   /** URL of the viewer's rendering made ahead (`policy-consent render … --format view`): the viewer shows it without the full module. */
   policyView?: string;
-  /** With `age_gate: "host"`: the birth year and month the site knows. */
-  birth?: { year: number; month: number };
+  /** With `age_gate: "host"`: the birth year and month the site knows, or `"YYYY-MM"` (the loader's `data-birth`). */
+  birth?: { year: number; month: number } | string;
   /** Where the UI goes (default: `document.body`). */
   mount?: Element;
 }
@@ -301,10 +302,26 @@ impl PolicyConsent {
         let storage_kind = get_string(&options, "storage").unwrap_or_else(|| "auto".into());
         let locale = page_locales(get_string(&options, "lang").as_deref());
         let birth = get(&options, "birth").and_then(|b| {
-            Some((
-                get(&b, "year")?.as_f64()? as i32,
-                get(&b, "month")?.as_f64()? as u32,
-            ))
+            let checked = match b.as_string() {
+                Some(text) => host_birth_from_text(&text),
+                None => {
+                    let number = |key| get(&b, key).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+                    let (year, month) = (number("year"), number("month"));
+                    if year.fract() == 0.0 && month.fract() == 0.0 && month >= 0.0 {
+                        host_birth(year as i32, month as u32)
+                    } else {
+                        Err("birth is not { year, month } (whole numbers)".to_string())
+                    }
+                }
+            };
+            // A wrong birth month must not stop consent: the visitor is asked, as without one.
+            checked
+                .map_err(|e| {
+                    web_sys::console::warn_1(
+                        &format!("policy-consent: {e}; the visitor is asked instead").into(),
+                    )
+                })
+                .ok()
         });
         let mount = get(&options, "mount").and_then(|m| m.dyn_into::<web_sys::Element>().ok());
         let store = Chain::new(stores(&storage_kind));

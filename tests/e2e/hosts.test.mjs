@@ -88,6 +88,45 @@ test("the manifest in the page (a JSON data block): no request before the banner
   await context.close();
 });
 
+test("data-birth: the host's birth month makes accepting one click; a wrong one is named and the visitor asked", async () => {
+  // A fresh context per visitor (nothing stored), each page served with the strict CSP and
+  // the birth month of ?birth= in its attribute.
+  const visitor = async () => {
+    const context = await env.browser.newContext();
+    await context.route("**/e2e/host-birth.html*", async (route) => {
+      const response = await route.fetch();
+      const birth = new URL(route.request().url()).searchParams.get("birth");
+      const text = await response.text();
+      const body = birth === null ? text : text.replace('data-birth="1990-04"', `data-birth="${birth}"`);
+      await route.fulfill({ response, body, headers: { ...response.headers(), "content-security-policy": CSP["/csp.html"] } });
+    });
+    return { context, page: await newPage(context) };
+  };
+  const { context, page } = await visitor();
+  await page.goto(env.url + "/e2e/host-birth.html");
+  await page.waitForFunction(() => window.policyConsent);
+  await page.click(action("accept-all"));
+  await page.waitForFunction(() => window.policyConsent.granted("analytics"));
+  const { birth_year, birth_month, by } = await page.evaluate(() => window.policyConsent.record().age);
+  assert.deepEqual({ birth_year, birth_month, by }, { birth_year: 1990, birth_month: 4, by: "system" });
+  assert.equal(await page.locator('[data-pc-field="birth-year"]').count(), 0);
+  assert.deepEqual(page.problems, []);
+
+  await context.close();
+
+  const { context: other, page: wrong } = await visitor();
+  const warnings = [];
+  wrong.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await wrong.goto(env.url + "/e2e/host-birth.html?birth=1990-13");
+  await wrong.waitForFunction(() => window.policyConsent);
+  await wrong.click(action("accept-all"));
+  await wrong.locator('[data-pc-field="birth-year"]').waitFor();
+  assert.equal(await wrong.evaluate(() => window.policyConsent.granted("analytics")), false);
+  assert.ok(warnings.some((w) => w.includes("birth month 13 is not a month") && w.includes("the visitor is asked")), warnings.join("\n"));
+  assert.deepEqual(wrong.problems, []);
+  await other.close();
+});
+
 test("a nonce CSP: gated inline and external scripts run with the page's nonce through the Trusted Types policy", async () => {
   const { page, context } = await visit("/csp-nonce.html", { init: [recordViolations] });
   assert.equal(await page.evaluate(() => window.__inlineRan ?? 0), 0);
