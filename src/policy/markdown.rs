@@ -1,11 +1,11 @@
-//! Markdown policies: pulldown-cmark events → the policy model, with kramdown attribute
+//! Markdown policies: [`super::commonmark`] events → the policy model, with kramdown attribute
 //! lines read as attributes and raw HTML (tables, `<br/>`, anchors) turned into model
 //! content, never passed through.
 
+use super::commonmark::{self, Event, Tag, TagEnd};
 use super::inline_html::{self, Token};
 use super::model::{self, Block, ListItem, Policy, Section, Span};
 use super::text::heading_number;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// Containers nest at most this deep; deeper lists and quotes continue in the innermost one,
@@ -14,13 +14,20 @@ const MAX_DEPTH: usize = 24;
 
 /// Parses a Markdown policy (ids and digests are assigned by [`super::parse`]).
 pub fn parse(source: &str) -> Policy {
+    parse_with(source, commonmark::parse)
+}
+
+/// Builds the model from the events `parser` gives for the source with kramdown attribute
+/// lists blanked out (what [`parse`] does with [`commonmark::parse`]; the differential
+/// tests pass pulldown-cmark's events through here).
+#[doc(hidden)]
+pub fn parse_with(
+    source: &str,
+    parser: impl FnOnce(&str, &mut dyn FnMut(Event<'_>, Range<usize>)),
+) -> Policy {
     let (clean, attributes) = strip_attribute_lists(source);
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut builder = Builder::new(attributes);
-    for (event, range) in Parser::new_ext(&clean, options).into_offset_iter() {
-        builder.event(event, range);
-    }
+    parser(&clean, &mut |event, range| builder.event(event, range));
     builder.finish()
 }
 
@@ -215,30 +222,26 @@ impl Builder {
                     self.apply_attributes_before(range.end);
                 }
             }
-            Event::Text(text) => self.text(&text),
+            Event::Text(text) => self.text(text),
             Event::Code(text) => {
                 self.style.code += 1;
-                self.text(&text);
+                self.text(text);
                 self.style.code -= 1;
             }
-            Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text),
-            Event::Html(html) => self.html_block.push_str(&html),
-            Event::InlineHtml(html) => self.html(&html),
+            Event::Html(html) => self.html_block.push_str(html),
+            Event::InlineHtml(html) => self.html(html),
             Event::SoftBreak => self.text(" "),
             Event::HardBreak => self.line_break(),
             Event::Rule => self.flush(),
-            Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
         }
     }
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
             Tag::Paragraph => self.flush(),
-            Tag::Heading { level, id, .. } => {
-                self.start_heading(rank(level), id.map(|s| s.to_string()))
-            }
-            Tag::BlockQuote(_) => self.push_frame(Frame::Quote(Vec::new())),
-            Tag::CodeBlock(_) => {
+            Tag::Heading { level, id } => self.start_heading(level, id.map(str::to_string)),
+            Tag::BlockQuote => self.push_frame(Frame::Quote(Vec::new())),
+            Tag::CodeBlock => {
                 self.flush();
                 self.code_block = Some(String::new());
             }
@@ -251,7 +254,7 @@ impl Builder {
                 items: Vec::new(),
             }),
             Tag::Item => self.push_frame(Frame::Item(Vec::new())),
-            Tag::Table(_) => self.push_frame(Frame::Table {
+            Tag::Table => self.push_frame(Frame::Table {
                 head: Vec::new(),
                 rows: Vec::new(),
                 row: Vec::new(),
@@ -264,16 +267,15 @@ impl Builder {
             Tag::Strong => self.style.strong += 1,
             Tag::Strikethrough => self.style.del += 1,
             Tag::Link { dest_url, .. } => self.style.links.push(Some(dest_url.to_string())),
-            Tag::Image { .. } => self.style.links.push(None),
-            _ => {}
+            Tag::Image => self.style.links.push(None),
         }
     }
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => self.flush(),
-            TagEnd::Heading(_) => self.end_heading(),
-            TagEnd::BlockQuote(_) => self.pop_frame(FrameKind::Quote),
+            TagEnd::Heading => self.end_heading(),
+            TagEnd::BlockQuote => self.pop_frame(FrameKind::Quote),
             TagEnd::CodeBlock => {
                 if let Some(mut text) = self.code_block.take() {
                     while text.ends_with('\n') {
@@ -290,7 +292,7 @@ impl Builder {
                 self.html_text = false;
                 self.style.links.clear();
             }
-            TagEnd::List(_) => self.pop_frame(FrameKind::List),
+            TagEnd::List => self.pop_frame(FrameKind::List),
             TagEnd::Item => self.pop_frame(FrameKind::Item),
             TagEnd::Table => self.pop_frame(FrameKind::Table),
             TagEnd::TableHead | TagEnd::TableRow => self.end_row(),
@@ -301,7 +303,6 @@ impl Builder {
             TagEnd::Link | TagEnd::Image => {
                 self.style.links.pop();
             }
-            _ => {}
         }
     }
 
@@ -747,32 +748,21 @@ fn set_id(section: &mut Section, id: String) {
     }
 }
 
-fn rank(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
 fn is_block(tag: &Tag<'_>) -> bool {
     matches!(
         tag,
         Tag::Paragraph
             | Tag::Heading { .. }
-            | Tag::BlockQuote(_)
-            | Tag::CodeBlock(_)
+            | Tag::BlockQuote
+            | Tag::CodeBlock
             | Tag::HtmlBlock
             | Tag::List(_)
-            | Tag::Table(_)
+            | Tag::Table
     )
 }
 
 fn is_block_end(tag: TagEnd) -> bool {
-    matches!(tag, TagEnd::Heading(_))
+    matches!(tag, TagEnd::Heading)
 }
 
 /// HTML whitespace: runs of whitespace become one space; none at the start of a line.

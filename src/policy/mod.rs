@@ -1,5 +1,6 @@
 //! Policy documents: the model, and the plain-text and Markdown parsers that produce it.
 
+pub mod commonmark;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
