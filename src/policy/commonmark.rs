@@ -113,14 +113,8 @@ pub fn parse(source: &str, sink: &mut dyn FnMut(Event<'_>, Range<usize>)) {
             .iter()
             .position(|&b| b == b'\n' || b == b'\r')
             .unwrap_or(source.len() - offset);
-        let line = &source[offset..offset + len];
-        // A last line of only whitespace without a line ending is no line (pulldown-cmark
-        // drops it even inside a fenced code block).
-        let last = offset + len == source.len();
-        if !(last && line.bytes().all(|b| b == b' ' || b == b'\t')) {
-            parser.eol = !last;
-            parser.line(line, offset);
-        }
+        parser.eol = offset + len < source.len();
+        parser.line(&source[offset..offset + len], offset);
         offset += len;
         if bytes.get(offset) == Some(&b'\r') {
             offset += 1;
@@ -155,7 +149,7 @@ enum Kind {
         start: u64,
         tight: bool,
     },
-    /// Content starts at this (absolute) column.
+    /// Content starts this many columns past its container's content.
     Item {
         column: usize,
     },
@@ -185,6 +179,7 @@ struct Node {
     end: usize,
     children: Vec<usize>,
     text: String,
+    /// A heading's id; an HTML block's first indentation.
     id: Option<String>,
     /// Table rows (the first is the head) of raw cell text.
     rows: Vec<Vec<String>>,
@@ -192,6 +187,12 @@ struct Node {
     /// Paragraphs: where the last line starts in `text` and in the source, and whether
     /// it came lazily; the line count.
     last_line: (usize, usize, bool),
+    /// The indentation of the last line, in columns.
+    last_indent: usize,
+    /// A paragraph whose last line came lazily: how many open blocks that line matched.
+    lazy_matched: usize,
+    /// A heading whose `{…}` attribute block was cut off (emphasis sees the `{` after it).
+    braced: bool,
     lines: usize,
     /// The line it started on (an item that starts blank).
     first_line: usize,
@@ -296,6 +297,12 @@ impl Line<'_> {
         out
     }
 
+    /// Where the text of a paragraph line starts: past a partly consumed tab.
+    fn text_start(&self) -> usize {
+        let partial = self.bytes().get(self.pos) == Some(&b'\t') && self.tab_start() != self.col;
+        self.pos + usize::from(partial)
+    }
+
     /// The column the character at `pos` starts at.
     fn tab_start(&self) -> usize {
         let mut col = 0;
@@ -336,6 +343,9 @@ impl BlockParser {
             rows: Vec::new(),
             last_blank: false,
             last_line: (0, start, false),
+            last_indent: 0,
+            braced: false,
+            lazy_matched: 0,
             lines: 0,
             first_line: self.line_no,
         });
@@ -390,7 +400,7 @@ impl BlockParser {
         match kind {
             Kind::Paragraph => {
                 let text = std::mem::take(&mut self.nodes[id].text);
-                let rest = self.take_refs(&text);
+                let rest = self.take_refs(&text).trim_start_matches([' ', '\t']);
                 let rest = rest.trim_end_matches([' ', '\t', '\n', '\x0b', '\x0c']);
                 if rest.is_empty() {
                     self.nodes[id].kind = Kind::Removed;
@@ -498,8 +508,8 @@ impl BlockParser {
                             line.skip_to_nonspace();
                         }
                         ok
-                    } else if line.nonspace().1 >= column {
-                        line.advance_cols(column.saturating_sub(line.col));
+                    } else if line.indent() >= column {
+                        line.advance_cols(column);
                         true
                     } else {
                         false
@@ -519,7 +529,8 @@ impl BlockParser {
                     let run = rest.bytes().take_while(|&b| b == fence).count();
                     if col - line.col <= 3
                         && run >= len
-                        && rest[run..].bytes().all(|b| b == b' ' || b == b'\t')
+                        // Only spaces after it, as pulldown-cmark reads a closing fence.
+                        && rest[run..].bytes().all(|b| b == b' ')
                     {
                         // The closing fence: the line is used up.
                         self.nodes[id].end = offset + s.len();
@@ -541,6 +552,11 @@ impl BlockParser {
             }
             matched = i;
             i += 1;
+        }
+        // A last line without a line ending that holds less than an indent of whitespace
+        // is no line (pulldown-cmark drops it even inside a fenced code block).
+        if !self.eol && line.is_blank() && line.indent() < 4 {
+            return;
         }
         let all_matched = matched + 1 == self.open.len();
         let container = self.open[matched];
@@ -592,7 +608,7 @@ impl BlockParser {
                     && matches!(first, b'|' | b'-' | b':')
                 {
                     if let Some(cols) = delimiter_row(rest) {
-                        if self.start_table(container, cols, offset + s.len()) {
+                        if self.start_table(container, cols, rest, offset + s.len()) {
                             return;
                         }
                     }
@@ -621,7 +637,8 @@ impl BlockParser {
                 if let Some(level) = atx_start(rest) {
                     self.close_unmatched(matched, &mut closed_unmatched, offset);
                     let id = self.add_child(Kind::Heading { level }, offset + pos);
-                    let (content, heading_id) = atx_content(&rest[level as usize..]);
+                    let (content, heading_id, braced) = atx_content(&rest[level as usize..]);
+                    self.nodes[id].braced = braced;
                     self.nodes[id].text = content.to_string();
                     self.nodes[id].id = heading_id.map(str::to_string);
                     self.nodes[id].end = offset + s.len();
@@ -639,7 +656,10 @@ impl BlockParser {
                         let lazy = lazy_possible && !closed_unmatched;
                         if kind != 7 || !(container_kind == Kind::Paragraph || lazy) {
                             self.close_unmatched(matched, &mut closed_unmatched, offset);
-                            self.add_child(Kind::Html { kind }, offset + pos);
+                            let id = self.add_child(Kind::Html { kind }, offset + pos);
+                            // pulldown-cmark gives the first line's indentation as text.
+                            self.nodes[id].id = Some(s[line.pos..pos].to_string());
+                            line.pos = pos;
                             leaf_started = true;
                             break;
                         }
@@ -648,13 +668,31 @@ impl BlockParser {
                 if all_matched && container_kind == Kind::Paragraph {
                     if let Some(level) = setext_underline(rest) {
                         let text = std::mem::take(&mut self.nodes[container].text);
-                        let content = self.take_refs(&text).to_string();
+                        let content = self
+                            .take_refs(&text)
+                            .trim_start_matches([' ', '\t'])
+                            .to_string();
                         if !content.trim().is_empty() {
-                            let (content, heading_id) =
-                                attribute_block(content.trim_end_matches(SPACE));
+                            let trimmed = content.trim_end_matches(SPACE);
+                            // A final backslash (a hard break for pulldown-cmark, kept as
+                            // text) is not part of the text an attribute block ends.
+                            let backslashes = trimmed.len() - trimmed.trim_end_matches('\\').len();
+                            let hard = backslashes % 2 == 1;
+                            let body = if hard {
+                                &trimmed[..trimmed.len() - 1]
+                            } else {
+                                trimmed
+                            };
+                            let (content, heading_id) = attribute_block(body);
+                            let braced = content.len() < body.len();
+                            let mut text = content.to_string();
+                            if hard {
+                                text.push('\\');
+                            }
                             let node = &mut self.nodes[container];
+                            node.braced = braced && !hard;
                             node.kind = Kind::Heading { level };
-                            node.text = content.to_string();
+                            node.text = text;
                             node.id = heading_id.map(str::to_string);
                             node.end = offset + s.len();
                             self.open.pop();
@@ -675,6 +713,7 @@ impl BlockParser {
                         && (container_kind != Kind::Paragraph || interrupts)
                     {
                         self.close_unmatched(matched, &mut closed_unmatched, offset);
+                        let base = line.col;
                         line.skip_to_nonspace();
                         let start = offset + line.pos;
                         let marker_col = line.col;
@@ -690,7 +729,8 @@ impl BlockParser {
                         if !marker.blank {
                             line.advance_cols(padding);
                         }
-                        let column = marker_col + marker.width + padding;
+                        // Columns past where the item's container content starts.
+                        let column = marker_col - base + marker.width + padding;
                         let (mark, ordered, number) = match marker.ordered_start {
                             Some(n) => (marker.byte, true, n),
                             None => (marker.byte, false, 0),
@@ -723,6 +763,7 @@ impl BlockParser {
         if !leaf_started && lazy_possible && !closed_unmatched && !blank {
             let tip = self.tip();
             self.add_paragraph_line(tip, &line, true);
+            self.nodes[tip].lazy_matched = matched;
             return;
         }
         self.close_unmatched(matched, &mut closed_unmatched, offset);
@@ -795,27 +836,44 @@ impl BlockParser {
         }
         // A continuation line keeps its indentation (a code span shows it, as in
         // pulldown-cmark); inline parsing skips it elsewhere.
-        let (nonspace, _) = line.nonspace();
+        let (nonspace, col) = line.nonspace();
+        node.last_indent = col - line.col;
+        let from = line.text_start().min(nonspace);
         let at = node.text.len();
-        node.text.push_str(&line.s[line.pos..]);
-        node.last_line = (at + nonspace - line.pos, line.offset + nonspace, lazy);
+        node.text.push_str(&line.s[from..]);
+        node.last_line = (at + nonspace - from, line.offset + nonspace, lazy);
         node.lines += 1;
         node.end = line.offset + line.s.len();
     }
 
     /// Turns a paragraph's only line, or its last line starting with `|`, into a table head.
-    fn start_table(&mut self, para: usize, cols: usize, end: usize) -> bool {
+    /// Ends the open paragraph before its last line (which starts at `at` in its text).
+    fn split_paragraph(&mut self, para: usize, at: usize, start: usize) {
+        let node = &mut self.nodes[para];
+        let line_start = node.text[..at].rfind('\n').unwrap_or(0);
+        node.text.truncate(line_start);
+        node.lines -= 1;
+        self.open.pop();
+        self.finalize(para, start);
+    }
+
+    fn start_table(&mut self, para: usize, cols: usize, line: &str, end: usize) -> bool {
         let node = &self.nodes[para];
-        let (at, start, lazy) = node.last_line;
+        let (at, start, _) = node.last_line;
         // Reference definitions come before the paragraph proper (pulldown-cmark reads them
         // as blocks): the head must follow them, and is the first line when only they
         // precede it.
         let line_start = node.text[..at].rfind('\n').map_or(0, |i| i + 1);
         let refs = refs_len(&node.text);
-        if lazy || refs > line_start || (refs < line_start && !node.text[at..].starts_with('|')) {
+        // (A lazy head line is fine when this delimiter row is in all the containers.)
+        if refs > line_start || (refs < line_start && !node.text[at..].starts_with('|')) {
             return false;
         }
         let first_line = refs == line_start;
+        // A later line interrupts the paragraph only from less than an indent.
+        if !first_line && node.last_indent >= 4 {
+            return false;
+        }
         let head = &node.text[at..];
         if header_columns(head) != Some(cols) {
             return false;
@@ -823,8 +881,22 @@ impl BlockParser {
         // A first line ending in a backslash ends in a hard break for pulldown-cmark, which
         // looks for a table only after a plain line end.
         let backslashes = head.len() - head.trim_end_matches('\\').len();
-        if first_line && backslashes % 2 == 1 {
-            return false;
+        if backslashes % 2 == 1 {
+            if first_line {
+                return false;
+            }
+            // A later line still interrupts the paragraph, and starts one of its own that
+            // this line continues.
+            let head = head.to_string();
+            self.split_paragraph(para, at, start);
+            let id = self.add_child(Kind::Paragraph, start);
+            let node = &mut self.nodes[id];
+            node.text = head;
+            node.text.push('\n');
+            node.text.push_str(line);
+            node.lines = 2;
+            node.last_line = (node.text.len() - line.len(), end - line.len(), false);
+            return true;
         }
         let cells = fit_row(split_row(head), cols);
         if node.lines == 1 {
@@ -834,12 +906,14 @@ impl BlockParser {
             node.rows.push(cells);
             node.end = end;
         } else {
-            let node = &mut self.nodes[para];
-            let line_start = node.text[..at].rfind('\n').unwrap_or(0);
-            node.text.truncate(line_start);
-            node.lines -= 1;
-            self.open.pop();
-            self.finalize(para, start);
+            self.split_paragraph(para, at, start);
+            // A lazy head line starts the table where that line was.
+            if self.nodes[para].last_line.2 {
+                let keep = self.nodes[para].lazy_matched + 1;
+                while self.open.len() > keep {
+                    self.close_top(start);
+                }
+            }
             let id = self.add_child(Kind::Table, start);
             self.nodes[id].rows.push(cells);
             self.nodes[id].end = end;
@@ -893,16 +967,23 @@ fn atx_start(rest: &str) -> Option<u8> {
     }
 }
 
-/// An ATX heading's text without the closing `#`s, and its attribute block's id.
-fn atx_content(after: &str) -> (&str, Option<&str>) {
-    let text = after.trim_start_matches(SPACE);
-    let (text, id) = attribute_block(text);
-    let mut text = text.trim_end_matches(SPACE);
-    let without = text.trim_end_matches('#');
-    if without.is_empty() || without.ends_with(SPACE) {
-        text = without.trim_end_matches(SPACE);
+/// An ATX heading's text without the closing `#`s, and its attribute block's id (as
+/// pulldown-cmark trims them: only spaces before the closing sequence count).
+fn atx_content(after: &str) -> (&str, Option<&str>, bool) {
+    let whole = after.trim_start_matches(SPACE);
+    let (text, id) = attribute_block(whole);
+    let braced = text.len() < whole.len();
+    let mut limit = text.trim_end_matches(' ').len();
+    let closer = text[..limit].trim_end_matches('#').len();
+    if closer == 0 {
+        limit = 0;
+    } else {
+        let spaces = closer - text[..closer].trim_end_matches(' ').len();
+        if spaces > 0 {
+            limit = closer - spaces;
+        }
     }
-    (text, id)
+    (&text[..limit], id, braced)
 }
 
 /// A trailing `{#id .class key=value}` (as pulldown-cmark reads it): the text before it
@@ -1110,26 +1191,20 @@ fn html_start(rest: &str) -> Option<u8> {
         }
     }
     let tag = html_tag(rest, 0, &mut usize::MAX.clone())?;
-    let name_part = rest[1..].trim_start_matches('/');
-    let is_raw = ["pre", "script", "style", "textarea"].iter().any(|n| {
-        name_part
-            .get(..n.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(n))
-    });
-    (!is_raw
-        && !rest[1..].starts_with('!')
+    // (pulldown-cmark excludes no names here: `<style/>` is kind 7.)
+    (!rest[1..].starts_with('!')
         && !rest[1..].starts_with('?')
         && rest[tag..].trim_matches([' ', '\t']).is_empty())
     .then_some(7)
 }
 
 fn html_ends(kind: u8, line: &str) -> bool {
-    let lower = || line.to_ascii_lowercase();
     match kind {
-        1 => lower().contains("</pre>"),
-        11 => lower().contains("</script>"),
-        12 => lower().contains("</style>"),
-        13 => lower().contains("</textarea>"),
+        // Case-sensitive, as pulldown-cmark looks for them.
+        1 => line.contains("</pre>"),
+        11 => line.contains("</script>"),
+        12 => line.contains("</style>"),
+        13 => line.contains("</textarea>"),
         2 => line.contains("-->"),
         3 => line.contains("?>"),
         4 => line.contains('>'),
@@ -1183,13 +1258,10 @@ fn header_columns(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let (mut pipes, mut last, mut i) = (0, 0, 0);
     while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'|' => {
-                pipes += 1;
-                last = i;
-            }
-            _ => {}
+        // A pipe right after a backslash (escaped or not) does not count.
+        if bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\') {
+            pipes += 1;
+            last = i;
         }
         i += 1;
     }
@@ -1224,10 +1296,23 @@ fn split_row(line: &str) -> Vec<String> {
         let mut cell = String::new();
         let mut from = i;
         while i < bytes.len() && bytes[i] != b'|' {
-            if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'|') {
-                cell.push_str(&line[from..i]);
-                from = i + 1;
-                i += 1;
+            if bytes[i] == b'\\' {
+                // `\|` and `\\|` are a literal pipe (the backslashes dropped, as
+                // pulldown-cmark does); other escapes stay for the inline parser.
+                let pipe_at = match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(b'|'), _) => Some(i + 1),
+                    (Some(b'\\'), Some(b'|')) => Some(i + 2),
+                    _ => None,
+                };
+                if let Some(pipe) = pipe_at {
+                    cell.push_str(&line[from..i]);
+                    from = pipe;
+                    i = pipe + 1;
+                    continue;
+                }
+                if bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) {
+                    i += 1;
+                }
             }
             i += 1;
         }
@@ -1246,11 +1331,11 @@ fn fit_row(mut cells: Vec<String>, cols: usize) -> Vec<String> {
 /// `[label]: destination "title"` at the start of `text`: bytes used, normalised label
 /// and destination.
 fn reference_definition(text: &str) -> Option<(usize, String, String)> {
-    // Continuation lines keep their indentation (up to 3 columns here).
-    let indent = text.bytes().take_while(|&b| b == b' ').count();
-    if indent > 3 {
-        return None;
-    }
+    // Continuation lines keep their indentation (any amount: it is a paragraph's).
+    let indent = text
+        .bytes()
+        .take_while(|&b| b == b' ' || b == b'\t')
+        .count();
     let label_len = indent + link_label(&text[indent..])?;
     let label = normalize_label(&text[indent + 1..label_len - 1])?;
     let mut i = label_len;
@@ -1603,7 +1688,13 @@ impl Emitter<'_> {
             Kind::Heading { level } => {
                 let id = node.id.as_deref();
                 sink(Event::Start(Tag::Heading { level, id }), range.clone());
-                self.inlines(node.text.trim_matches([' ', '\t']), sink);
+                let text = node.text.trim_matches([' ', '\t']);
+                let after = if node.braced && text.len() == node.text.len() {
+                    Some('{')
+                } else {
+                    None
+                };
+                self.inlines_before(text, after, sink);
                 sink(Event::End(TagEnd::Heading), range);
             }
             Kind::Rule => sink(Event::Rule, range),
@@ -1616,6 +1707,9 @@ impl Emitter<'_> {
             }
             Kind::Html { .. } => {
                 sink(Event::Start(Tag::HtmlBlock), range.clone());
+                if let Some(indent) = node.id.as_deref().filter(|i| !i.is_empty()) {
+                    sink(Event::Text(indent), range.clone());
+                }
                 sink(Event::Html(&node.text), range.clone());
                 sink(Event::End(TagEnd::HtmlBlock), range);
             }
@@ -1642,7 +1736,18 @@ impl Emitter<'_> {
     }
 
     fn inlines(&mut self, text: &str, sink: &mut dyn FnMut(Event<'_>, Range<usize>)) {
+        self.inlines_before(text, None, sink);
+    }
+
+    /// Inlines of `text`, which `after` follows in the source (for delimiter flanking).
+    fn inlines_before(
+        &mut self,
+        text: &str,
+        after: Option<char>,
+        sink: &mut dyn FnMut(Event<'_>, Range<usize>),
+    ) {
         let mut parser = Inlines::new(text, self);
+        parser.after = after;
         parser.run();
         parser.process_emphasis(NONE);
         let toks = std::mem::take(&mut parser.toks);
@@ -1774,6 +1879,8 @@ struct Inlines<'t, 'e, 'r> {
     ticks: Option<HashMap<usize, (Vec<usize>, usize)>>,
     /// Where no closer follows, per searched string (memo for `<!--`, `<?`, …).
     none_after: [usize; 5],
+    /// The character after the text in the source, if it is not whitespace.
+    after: Option<char>,
 }
 
 impl<'t, 'e, 'r> Inlines<'t, 'e, 'r> {
@@ -1787,6 +1894,7 @@ impl<'t, 'e, 'r> Inlines<'t, 'e, 'r> {
             brackets: Vec::new(),
             ticks: None,
             none_after: [usize::MAX; 5],
+            after: None,
         }
     }
 
@@ -1863,7 +1971,7 @@ impl<'t, 'e, 'r> Inlines<'t, 'e, 'r> {
                 b'*' | b'_' | b'~' => {
                     let run = bytes[i..].iter().take_while(|&&c| c == b).count();
                     let prev = text[..i].chars().next_back();
-                    let next_c = text[i + run..].chars().next();
+                    let next_c = text[i + run..].chars().next().or(self.after);
                     let can_open = can_open(prev, next_c, b, run);
                     let can_close = can_close(prev, next_c, b, run);
                     if (can_open || can_close) && (b != b'~' || run <= 2) {
@@ -2148,7 +2256,8 @@ fn inline_link(text: &str, i: usize, budget: usize) -> Result<(String, usize), u
     }
     let (dest, after_dest) = link_destination(text, j, false).ok_or(j - i + 1)?;
     let k = skip_ws(after_dest);
-    let k = if k > after_dest {
+    // After `<destination>` a title needs no space before it (as pulldown-cmark reads it).
+    let k = if k > after_dest || bytes.get(j) == Some(&b'<') {
         match link_title(text, k) {
             Some(after_title) => skip_ws(after_title),
             None => k,
@@ -2302,6 +2411,8 @@ impl Inlines<'_, '_, '_> {
 
     /// CommonMark's "process emphasis" over the delimiters after `bottom`.
     fn process_emphasis(&mut self, bottom: usize) {
+        // Openers at or before these delimiters (by position) are out of reach; a bound stays
+        // where it is when delimiters around it are removed, as in pulldown-cmark's stack.
         let mut openers_bottom = [[[bottom; 2]; 3]; 3];
         let first = |this: &Self| {
             // The first delimiter after `bottom`: walk back from the tail.
@@ -2335,7 +2446,7 @@ impl Inlines<'_, '_, '_> {
             let ob = openers_bottom[ci][slot][both];
             let mut o = c.prev;
             let mut found = NONE;
-            while o != NONE && o != bottom && o != ob {
+            while o != NONE && o != bottom && (ob == NONE || o > ob) {
                 let oe = &self.delims[o];
                 if oe.ch == ch && oe.can_open {
                     let ok = if ch == b'~' {
@@ -2469,7 +2580,10 @@ fn is_punctuation(c: char) -> bool {
         0x20A0..=0x20C0 => true,
         0x2116 | 0x2117 | 0x2120 | 0x2122 | 0x212E => true,
         0x2190..=0x245F | 0x2500..=0x2775 | 0x2794..=0x2BFF => true,
-        0x2E00..=0x2E5D => true,
+        0x2E00..=0x2E5D | 0x2E80..=0x2FFF | 0x31C0..=0x31EF => true,
+        0x3200..=0x321E | 0x322A..=0x3247 | 0x3250 | 0x3260..=0x327F => true,
+        0x328A..=0x32B0 | 0x32C0..=0x33FF => true,
+        0x4DC0..=0x4DFF | 0xA490..=0xA4CF => true,
         0x3001..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x3036 | 0x3037 | 0x303D..=0x303F => true,
         0x30FB | 0xFE10..=0xFE19 | 0xFE30..=0xFE6B => true,
         0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 => true,
