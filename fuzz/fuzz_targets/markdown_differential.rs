@@ -60,6 +60,8 @@ fn known_difference(text: &str) -> bool {
         // A heading's `{…}` attribute block that starts inside a link: pulldown-cmark reads
         // the link on into the cut-off block.
         || text.lines().any(|l| l.contains("](") && l.trim_end().ends_with('}'))
+        // A backslash right before a heading's `{…}` attribute block.
+        || text.contains("\\{")
         // A backslash line break before a setext heading's `{…}` line: a break or text for
         // pulldown-cmark depending on what precedes it.
         || (text.contains("\\\n") && text.contains('{'))
