@@ -201,6 +201,9 @@ const CONSTRUCTS: &[&str] = &[
     "para\n| a | \\\n| --- |\n",
     "# a\t\t###\n",
     "`a\n  b`\n",
+    ">>\\\n|-\n>>|-\n",
+    "# w.__pwne = t._ {#x}\n\n# w.__pwne = t._{#y}\n",
+    "[\u{2009}]: /thin\n\n[\u{2009}]\n",
 ];
 
 #[test]

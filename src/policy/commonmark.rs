@@ -207,6 +207,8 @@ struct BlockParser {
     nest: usize,
     /// Whether the current line has a line ending.
     eol: bool,
+    /// Per line: where its text starts after each matched block's prefix.
+    prefix: Vec<usize>,
 }
 
 /// A line being consumed: byte position and column (tabs to stops of 4; a tab can be
@@ -326,6 +328,7 @@ impl BlockParser {
             line_no: 0,
             nest: 0,
             eol: true,
+            prefix: Vec::new(),
         };
         let doc = parser.node(Kind::Document, 0);
         parser.open.push(doc);
@@ -483,6 +486,9 @@ impl BlockParser {
         // 1. Which open blocks does this line continue?
         let mut matched = 0;
         let mut i = 1;
+        // Where the line's text starts after each matched block's prefix.
+        self.prefix.clear();
+        self.prefix.push(0);
         while i < self.open.len() {
             let id = self.open[i];
             let blank = line.is_blank();
@@ -551,6 +557,7 @@ impl BlockParser {
                 break;
             }
             matched = i;
+            self.prefix.push(line.pos);
             i += 1;
         }
         // A last line without a line ending that holds less than an indent of whitespace
@@ -603,12 +610,28 @@ impl BlockParser {
                 let first = rest.as_bytes().first().copied().unwrap_or(b'\n');
                 // A table: this line is the delimiter row under a one-line paragraph, or
                 // under a paragraph's last line that starts with `|`.
-                if all_matched
-                    && container_kind == Kind::Paragraph
-                    && matches!(first, b'|' | b'-' | b':')
-                {
-                    if let Some(cols) = delimiter_row(rest) {
+                if all_matched && container_kind == Kind::Paragraph {
+                    // Under a lazy head line, the row is read where that line was: past
+                    // only the prefixes of the blocks it continued.
+                    let node = &self.nodes[container];
+                    let row = if node.last_line.2 {
+                        let from = self.prefix.get(node.lazy_matched).copied().unwrap_or(0);
+                        let row = &s[from..];
+                        let indent = row.bytes().take_while(|&b| b == b' ').count();
+                        if indent < 4 { &row[indent..] } else { "" }
+                    } else {
+                        rest
+                    };
+                    if let Some(cols) = delimiter_row(row).filter(|_| !row.is_empty()) {
                         if self.start_table(container, cols, rest, offset + s.len()) {
+                            return;
+                        }
+                    } else if let Some(cols) = delimiter_row(rest).filter(|_| row != rest) {
+                        // Read past all the blocks, the row still ends the paragraph before
+                        // the lazy head line (as pulldown-cmark checks), but no table forms.
+                        if self.interrupt_lazy_head(container, cols) {
+                            self.line_no -= 1;
+                            self.line(s, offset);
                             return;
                         }
                     }
@@ -684,7 +707,7 @@ impl BlockParser {
                                 trimmed
                             };
                             let (content, heading_id) = attribute_block(body);
-                            let braced = content.len() < body.len();
+                            let braced = content.len() < body.len() && !content.ends_with(SPACE);
                             let mut text = content.to_string();
                             if hard {
                                 text.push('\\');
@@ -857,6 +880,34 @@ impl BlockParser {
         self.finalize(para, start);
     }
 
+    /// Ends the paragraph before its lazy last line, which starts a paragraph of its own
+    /// where it was; whether it did.
+    fn interrupt_lazy_head(&mut self, para: usize, cols: usize) -> bool {
+        let node = &self.nodes[para];
+        let (at, start, _) = node.last_line;
+        let line_start = node.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let head = &node.text[at..];
+        if refs_len(&node.text) >= line_start
+            || !head.starts_with('|')
+            || node.last_indent >= 4
+            || header_columns(head) != Some(cols)
+        {
+            return false;
+        }
+        let head = head.to_string();
+        let keep = node.lazy_matched + 1;
+        self.split_paragraph(para, at, start);
+        while self.open.len() > keep {
+            self.close_top(start);
+        }
+        let id = self.add_child(Kind::Paragraph, start);
+        let node = &mut self.nodes[id];
+        node.text = head;
+        node.lines = 1;
+        node.last_line = (0, start, false);
+        true
+    }
+
     fn start_table(&mut self, para: usize, cols: usize, line: &str, end: usize) -> bool {
         let node = &self.nodes[para];
         let (at, start, _) = node.last_line;
@@ -972,7 +1023,8 @@ fn atx_start(rest: &str) -> Option<u8> {
 fn atx_content(after: &str) -> (&str, Option<&str>, bool) {
     let whole = after.trim_start_matches(SPACE);
     let (text, id) = attribute_block(whole);
-    let braced = text.len() < whole.len();
+    // The `{` directly follows the text (emphasis flanking sees it).
+    let braced = text.len() < whole.len() && !text.ends_with(SPACE);
     let mut limit = text.trim_end_matches(' ').len();
     let closer = text[..limit].trim_end_matches('#').len();
     if closer == 0 {
@@ -1416,7 +1468,7 @@ fn link_label(text: &str) -> Option<usize> {
 /// Case-folded label with whitespace runs as one space; `None` when blank.
 fn normalize_label(label: &str) -> Option<String> {
     let mut out = String::with_capacity(label.len());
-    for word in label.split_whitespace() {
+    for word in label.split_ascii_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -1689,11 +1741,7 @@ impl Emitter<'_> {
                 let id = node.id.as_deref();
                 sink(Event::Start(Tag::Heading { level, id }), range.clone());
                 let text = node.text.trim_matches([' ', '\t']);
-                let after = if node.braced && text.len() == node.text.len() {
-                    Some('{')
-                } else {
-                    None
-                };
+                let after = if node.braced { Some('{') } else { None };
                 self.inlines_before(text, after, sink);
                 sink(Event::End(TagEnd::Heading), range);
             }
