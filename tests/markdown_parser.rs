@@ -204,6 +204,7 @@ const CONSTRUCTS: &[&str] = &[
     ">>\\\n|-\n>>|-\n",
     "# w.__pwne = t._ {#x}\n\n# w.__pwne = t._{#y}\n",
     "[\u{2009}]: /thin\n\n[\u{2009}]\n",
+    "#\n[+]:o{:#i}\n{\n",
 ];
 
 #[test]

@@ -189,6 +189,8 @@ struct Node {
     last_line: (usize, usize, bool),
     /// The indentation of the last line, in columns.
     last_indent: usize,
+    /// Paragraphs: where each line starts in `text` and in the source.
+    line_starts: Vec<(usize, usize)>,
     /// A paragraph whose last line came lazily: how many open blocks that line matched.
     lazy_matched: usize,
     /// A heading whose `{…}` attribute block was cut off (emphasis sees the `{` after it).
@@ -347,6 +349,7 @@ impl BlockParser {
             last_blank: false,
             last_line: (0, start, false),
             last_indent: 0,
+            line_starts: Vec::new(),
             braced: false,
             lazy_matched: 0,
             lines: 0,
@@ -404,11 +407,21 @@ impl BlockParser {
             Kind::Paragraph => {
                 let text = std::mem::take(&mut self.nodes[id].text);
                 let rest = self.take_refs(&text).trim_start_matches([' ', '\t']);
+                // After reference definitions the paragraph starts where its text does (a
+                // kramdown attribute list between them belongs to the block before).
+                let used = text.len() - rest.len();
+                let node = &mut self.nodes[id];
+                if let Some(&(at, source)) =
+                    node.line_starts.iter().rev().find(|(at, _)| *at <= used)
+                {
+                    node.start = node.start.max(source + (used - at));
+                }
+                node.line_starts = Vec::new();
                 let rest = rest.trim_end_matches([' ', '\t', '\n', '\x0b', '\x0c']);
                 if rest.is_empty() {
-                    self.nodes[id].kind = Kind::Removed;
+                    node.kind = Kind::Removed;
                 } else {
-                    self.nodes[id].text = rest.to_string();
+                    node.text = rest.to_string();
                 }
             }
             Kind::Code { fence: 0, .. } => {
@@ -864,12 +877,12 @@ impl BlockParser {
         let from = line.text_start().min(nonspace);
         let at = node.text.len();
         node.text.push_str(&line.s[from..]);
+        node.line_starts.push((at, line.offset + from));
         node.last_line = (at + nonspace - from, line.offset + nonspace, lazy);
         node.lines += 1;
         node.end = line.offset + line.s.len();
     }
 
-    /// Turns a paragraph's only line, or its last line starting with `|`, into a table head.
     /// Ends the open paragraph before its last line (which starts at `at` in its text).
     fn split_paragraph(&mut self, para: usize, at: usize, start: usize) {
         let node = &mut self.nodes[para];
@@ -908,6 +921,7 @@ impl BlockParser {
         true
     }
 
+    /// Turns a paragraph's only line, or its last line starting with `|`, into a table head.
     fn start_table(&mut self, para: usize, cols: usize, line: &str, end: usize) -> bool {
         let node = &self.nodes[para];
         let (at, start, _) = node.last_line;
