@@ -418,6 +418,8 @@ trait Sink {
     fn push(&mut self, c: char);
     /// ASCII bytes, lower-cased.
     fn push_ascii_lowercase(&mut self, bytes: &[u8]);
+    /// Text that needs no normalizing.
+    fn push_str(&mut self, text: &str);
 }
 
 impl Sink for String {
@@ -427,6 +429,10 @@ impl Sink for String {
 
     fn push_ascii_lowercase(&mut self, bytes: &[u8]) {
         self.extend(bytes.iter().map(|b| char::from(b.to_ascii_lowercase())));
+    }
+
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
     }
 }
 
@@ -444,6 +450,18 @@ impl Sink for Fnv {
     fn push_ascii_lowercase(&mut self, bytes: &[u8]) {
         self.write_mapped(bytes, |byte| byte.to_ascii_lowercase());
     }
+
+    #[inline]
+    fn push_str(&mut self, text: &str) {
+        self.write(text.as_bytes());
+    }
+}
+
+/// Kana, CJK unified ideographs (with extension A) and Hangul syllables: no case, no
+/// whitespace, and nothing [`Normalizer`] maps (a test checks every one).
+#[inline]
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
 /// The state of [`normalize`] across pieces of text, so a digest can be computed without
@@ -480,6 +498,9 @@ impl Normalizer {
                     continue;
                 }
                 c if c.is_ascii() => c.to_ascii_lowercase(),
+                // Kana, CJK ideographs and Hangul, most of a Chinese or Japanese policy:
+                // nothing to map, no spaces, no case (so no table lookups either).
+                c if is_cjk(c) => c,
                 '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
                 '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
                 '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
@@ -501,7 +522,7 @@ impl Normalizer {
                 self.pending_space = false;
             }
             self.started = true;
-            if c.is_ascii() || !c.is_uppercase() {
+            if c.is_ascii() || is_cjk(c) || !c.is_uppercase() {
                 out.push(c);
             } else {
                 crate::lowercase::lower_char(c).for_each(|l| out.push(l));
@@ -518,6 +539,19 @@ impl Normalizer {
                 if let Some(&end) = word[..len].last() {
                     out.push_ascii_lowercase(&word[..len]);
                     self.last = char::from(end.to_ascii_lowercase());
+                    i += len;
+                }
+            } else if is_cjk(c) {
+                // Likewise a run of CJK: it goes through as it is.
+                let run = &text[i..];
+                let len: usize = run
+                    .chars()
+                    .take_while(|&c| is_cjk(c))
+                    .map(char::len_utf8)
+                    .sum();
+                if let Some(end) = run[..len].chars().next_back() {
+                    out.push_str(&run[..len]);
+                    self.last = end;
                     i += len;
                 }
             }
@@ -766,6 +800,46 @@ mod tests {
                 "{key:?}"
             );
         }
+    }
+
+    #[test]
+    fn cjk_characters_need_no_normalizing() {
+        let cjk: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_cjk(c))
+            .collect();
+        assert_eq!(cjk.len(), 0xC0 + 0x19C0 + 0x5200 + 0x2BA4);
+        for c in cjk {
+            assert!(!c.is_whitespace() && !c.is_uppercase(), "{c:?}");
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+            let mut text = String::new();
+            Normalizer::default().feed(&format!("a {c}"), &mut text);
+            assert_eq!(text, format!("a {c}"), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn digests_of_cjk_text_stay_what_records_stored() {
+        // Digests are kept in consent records: the CJK fast path must not change them
+        // (this value is from the code before it).
+        let section = Section {
+            id: "x".into(),
+            number: None,
+            heading: "隐私 Heading".into(),
+            level: 2,
+            anchors: vec![],
+            digest: String::new(),
+            blocks: vec![Block::paragraph(
+                "Mozilla 坚信，隐私是 保障。 ＡＢ Ｃ 한국어 テスト（Ｘ） Ωmega ÀB 漢字abc漢字 “引号”",
+            )],
+            sections: vec![],
+            tail: vec![],
+        };
+        assert_eq!(section.own_digest(), "87850b3909a28ed8");
+        assert_eq!(
+            normalize("漢字abc漢字  ＡＢ“引号” 。"),
+            "漢字abc漢字 ａｂ\"引号\"。"
+        );
     }
 
     #[test]
