@@ -527,26 +527,31 @@ fn age_answers_are_validated() {
     assert!(e.record().age.is_none());
 }
 
-#[test]
-fn host_supplied_age_skips_the_question_and_off_never_asks() {
+/// An engine with `age_gate: host`, given the birth month the host knows (if any).
+fn host_gated(birth: Option<(i32, u32)>) -> Engine {
     let mut m = manifest();
     m.age_gate = AgeGate::Host;
     let config = Config {
-        host_birth: Some((1990, 5)),
+        host_birth: birth,
         ..Config::default()
     };
-    let mut e = start_with(
-        m.clone(),
+    start_with(
+        m,
         None,
         CurrentPolicy::default(),
         Signals::default(),
         config,
         NOW,
-    );
+    )
+}
+
+#[test]
+fn host_supplied_age_skips_the_question_and_off_never_asks() {
+    let mut e = host_gated(Some((1990, 5)));
     e.handle(Event::AcceptAll, act(NOW)).unwrap();
     assert_eq!(granted(&e).len(), 7);
     // Host mode without a birth month asks.
-    let mut e = start(m, None, NOW);
+    let mut e = host_gated(None);
     e.handle(Event::AcceptAll, act(NOW)).unwrap();
     assert_eq!(kind(&e.prompt()), "age-gate");
     let mut off = manifest();
@@ -593,20 +598,7 @@ fn a_host_birth_month_is_read_from_yyyy_mm_and_anything_else_is_named() {
     assert!(host_birth(1990, 0).unwrap_err().contains("month 0"));
     assert!(host_birth(1200, 4).unwrap_err().contains("year 1200"));
     // One the engine is given anyway is not used: the visitor is asked.
-    let mut m = manifest();
-    m.age_gate = AgeGate::Host;
-    let config = Config {
-        host_birth: Some((1990, 13)),
-        ..Config::default()
-    };
-    let mut e = start_with(
-        m,
-        None,
-        CurrentPolicy::default(),
-        Signals::default(),
-        config,
-        NOW,
-    );
+    let mut e = host_gated(Some((1990, 13)));
     e.handle(Event::AcceptAll, act(NOW)).unwrap();
     assert_eq!(kind(&e.prompt()), "age-gate");
 }
