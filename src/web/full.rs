@@ -131,17 +131,18 @@ pub fn render_policy(
 }
 
 /// How a revision affects consent, for the consent UI: the comparison's level, the sections
-/// that changed materially, and the manifest's purposes citing them. Of `manifest` (the
-/// consent app's, as a plain object) only the purposes' ids and sections are read.
+/// that changed materially, and the purposes citing them. `citations` are the manifest's
+/// purposes as `[id, [section, …]]` pairs, as
+/// [`Manifest::citations`](crate::policy::manifest::Manifest::citations) gives them.
 #[wasm_bindgen(js_name = assessRevision)]
 pub fn assess_revision(
     old_text: &str,
     new_text: &str,
     input: Option<String>,
-    manifest: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Array<[string, string[]]>")] citations: JsValue,
 ) -> Result<JsValue, JsError> {
-    let citations = citations(&manifest)
-        .map_err(|e| JsError::new(&format!("assessRevision: manifest: {e}")))?;
+    let citations = read_citations(&citations)
+        .map_err(|e| JsError::new(&format!("assessRevision: citations{e}")))?;
     let old = parse(old_text, input.as_deref(), "assessRevision")?;
     let new = parse(new_text, input.as_deref(), "assessRevision")?;
     let revision = revision::compare(&old, &new).with_purposes(
@@ -159,58 +160,25 @@ pub fn assess_revision(
     })
 }
 
-/// What [`assess_revision`] reads of the manifest: each purpose's id and the sections it
-/// cites (`purposes[].id`, `purposes[].sections`), as
-/// [`Manifest::citations`](crate::policy::manifest::Manifest::citations) gives them. Only
-/// these fields are read and checked: the manifest comes from the consent app, which has
-/// validated all of it, and deserializing the whole of it again here with serde took 24 KB
-/// of this module's gzip.
-fn citations(manifest: &JsValue) -> Result<Vec<(String, Vec<String>)>, String> {
-    fn field(object: &JsValue, key: &str) -> JsValue {
-        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+/// `[[id, [section, …]], …]` from JS; `Err` says where it is not that shape.
+fn read_citations(value: &JsValue) -> Result<Vec<(String, Vec<String>)>, String> {
+    fn array(value: &JsValue) -> Option<Array> {
+        Array::is_array(value).then(|| Array::from(value))
     }
-    fn strings(value: &JsValue, path: &str) -> Result<Vec<String>, String> {
-        if value.is_undefined() {
-            return Ok(Vec::new());
-        }
-        if !Array::is_array(value) {
-            return Err(format!("{path}: invalid type, expected a sequence"));
-        }
-        Array::from(value)
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                s.as_string()
-                    .ok_or_else(|| format!("{path}[{i}]: invalid type, expected a string"))
-            })
-            .collect()
-    }
-    if !manifest.is_object() {
-        return Err("invalid type, expected struct Manifest".into());
-    }
-    let purposes = field(manifest, "purposes");
-    if purposes.is_undefined() {
-        return Err("missing field `purposes`".into());
-    }
-    if !Array::is_array(&purposes) {
-        return Err("purposes: invalid type, expected a sequence".into());
-    }
-    Array::from(&purposes)
-        .iter()
+    let list = array(value).ok_or(": not an array of [id, sections] pairs")?;
+    list.iter()
         .enumerate()
-        .map(|(i, purpose)| {
-            if !purpose.is_object() {
-                return Err(format!(
-                    "purposes[{i}]: invalid type, expected struct Purpose"
-                ));
-            }
-            let id = field(&purpose, "id")
-                .as_string()
-                .ok_or_else(|| format!("purposes[{i}].id: missing, or not a string"))?;
-            let sections = strings(
-                &field(&purpose, "sections"),
-                &format!("purposes[{i}].sections"),
-            )?;
+        .map(|(i, pair)| {
+            let bad =
+                || format!("[{i}]: not an [id, sections] pair (a string, an array of strings)");
+            let pair = array(&pair).filter(|p| p.length() == 2).ok_or_else(bad)?;
+            let id = pair.get(0).as_string().ok_or_else(bad)?;
+            let sections = array(&pair.get(1))
+                .ok_or_else(bad)?
+                .iter()
+                .map(|s| s.as_string())
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(bad)?;
             Ok((id, sections))
         })
         .collect()

@@ -121,10 +121,11 @@ pub async fn assess_published(
         (None, Some(u)) => fetch_text(u).await.ok()?,
         _ => return None,
     };
-    let manifest = super::to_js(manifest).ok()?;
+    let citations: Vec<(&str, &[String])> = manifest.citations().collect();
+    let citations = super::to_js(&citations).ok()?;
     let result = call(
         "assessRevision",
-        &[old_text.into(), new_text.into(), input_of(url), manifest],
+        &[old_text.into(), new_text.into(), input_of(url), citations],
     )
     .await
     .ok()?;

@@ -180,6 +180,31 @@ test("a material revision: a prominent notice first, the affected purpose suspen
   await context.close();
 });
 
+test("a revision the changelog does not declare: the published texts are compared, and the purposes citing what changed materially are asked again", async () => {
+  const { page, context } = await visit();
+  await page.click(action("accept-all"));
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  // The revised manifest without its 2027-01 entry: only the comparison of
+  // versions/2026-11.txt with versions/2027-01.txt can say what the revision is.
+  await page.route("**/policy/revised.json", async (route) => {
+    const manifest = await (await route.fetch()).json();
+    manifest.changelog = manifest.changelog.filter((entry) => entry.version !== "2027-01");
+    await route.fulfill({ json: manifest });
+  });
+  const oldText = page.waitForRequest((r) => r.url().endsWith("/policy/versions/2026-11.txt"));
+  await page.goto(env.url + "/?revision=2027-01");
+  await oldText;
+  await page.waitForFunction(() => window.policyConsent);
+  const notice = page.locator(`${$("change-notice")}[data-pc-level="material"]`);
+  await notice.waitFor();
+  assert.deepEqual(await notice.locator("input[data-pc-purpose]").evaluateAll((inputs) => inputs.map((i) => i.dataset.pcPurpose)), ["ads"]);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.ads.state), "suspended");
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), true, "kept");
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test("a cosmetic revision shows nothing and keeps every choice", async () => {
   const { page, context } = await visit();
   await page.click(action("accept-all"));
