@@ -58,11 +58,16 @@ fn compares_two_versions() {
 }
 
 #[wasm_bindgen_test]
-fn assesses_a_revision_against_the_manifest() {
+fn assesses_a_revision_against_the_manifests_citations() {
     use policy_consent::policy::{self, manifest::Manifest};
     use policy_consent::revision::{Level, compare};
-    let json = include_str!("../policy/consent.json");
-    let manifest = js_sys::JSON::parse(json).unwrap();
+    let manifest: Manifest = serde_wasm_bindgen::from_value(
+        js_sys::JSON::parse(include_str!("../policy/consent.json")).unwrap(),
+    )
+    .unwrap();
+    // As the consent app passes them: [id, [section, …]] pairs.
+    let citations: Vec<(&str, &[String])> = manifest.citations().collect();
+    let citations = serde_wasm_bindgen::to_value(&citations).unwrap();
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap();
     let strings = |v: JsValue| -> Vec<String> {
         js_sys::Array::from(&v)
@@ -72,15 +77,13 @@ fn assesses_a_revision_against_the_manifest() {
     };
     // 2027-01 changes the ads section (2.5), which the purpose `ads` cites.
     let new = include_str!("../policy/versions/2027-01.txt");
-    let assessment =
-        policy_consent::web::assess_revision(SEED, new, None, manifest.clone()).unwrap();
-    // What the crate finds with the whole manifest.
-    let whole: Manifest = serde_wasm_bindgen::from_value(manifest.clone()).unwrap();
+    let assessment = policy_consent::web::assess_revision(SEED, new, None, citations).unwrap();
+    // What the crate finds with the manifest itself.
     let revision = compare(
         &policy::parse(SEED, None).unwrap(),
         &policy::parse(new, None).unwrap(),
     )
-    .with_purposes(whole.citations());
+    .with_purposes(manifest.citations());
     assert_eq!(
         get(&assessment, "level").as_string().as_deref(),
         Some("material")
@@ -93,14 +96,28 @@ fn assesses_a_revision_against_the_manifest() {
     assert_eq!(revision.purposes, ["ads"]);
     assert_eq!(strings(get(&assessment, "purposes")), revision.purposes);
 
-    let bad = |json: &str| {
+    let error = |json: &str| {
         policy_consent::web::assess_revision(SEED, new, None, js_sys::JSON::parse(json).unwrap())
-            .is_err()
+            .err()
+            .and_then(|e| get(&JsValue::from(e), "message").as_string())
     };
-    assert!(bad("null"));
-    assert!(bad("{}"));
-    assert!(bad(r#"{"purposes": {}}"#));
-    assert!(bad(r#"{"purposes": [{"sections": []}]}"#));
-    assert!(bad(r#"{"purposes": [{"id": "a", "sections": "2.5"}]}"#));
-    assert!(bad(r#"{"purposes": [{"id": "a", "sections": [2.5]}]}"#));
+    assert_eq!(
+        error(r#"[["ads", ["2.5"]], ["analytics", [2]]]"#).as_deref(),
+        Some(
+            "assessRevision: citations[1]: not an [id, sections] pair (a string, an array of strings)"
+        )
+    );
+    assert!(error(r#"[["ads", ["2.5"]], ["analytics", []]]"#).is_none());
+    for bad in [
+        "null",
+        "{}",
+        r#"{"purposes": []}"#,
+        r#"[["ads"]]"#,
+        r#"[["ads", "2.5"]]"#,
+        r#"[["ads", [2.5]]]"#,
+        r#"[[1, ["2.5"]]]"#,
+        r#"[["ads", ["2.5"], "extra"]]"#,
+    ] {
+        assert!(error(bad).is_some(), "{bad}");
+    }
 }
