@@ -1561,6 +1561,11 @@ fn link_title(text: &str, i: usize) -> Option<usize> {
     None
 }
 
+/// A character reference, as CommonMark reads it: one to no character is U+FFFD.
+fn reference(s: &str) -> Option<(char, usize)> {
+    super::inline_html::char_reference(s).map(|(c, used)| (c.unwrap_or('\u{fffd}'), used))
+}
+
 /// Backslash escapes and character references decoded.
 fn unescape(s: &str) -> String {
     if !s.contains(['\\', '&']) {
@@ -1577,7 +1582,7 @@ fn unescape(s: &str) -> String {
                 from = i + 1;
                 i += 2;
             }
-            b'&' => match entity(&s[i..]) {
+            b'&' => match reference(&s[i..]) {
                 Some((c, used)) => {
                     out.push_str(&s[from..i]);
                     out.push(c);
@@ -1591,101 +1596,6 @@ fn unescape(s: &str) -> String {
     }
     out.push_str(&s[from..]);
     out
-}
-
-/// The named entities documents use; others stay as written.
-const ENTITIES: &[(&str, char)] = &[
-    ("amp", '&'),
-    ("lt", '<'),
-    ("gt", '>'),
-    ("quot", '"'),
-    ("apos", '\''),
-    ("nbsp", '\u{a0}'),
-    ("copy", '©'),
-    ("reg", '®'),
-    ("trade", '™'),
-    ("hellip", '…'),
-    ("mdash", '—'),
-    ("ndash", '–'),
-    ("lsquo", '‘'),
-    ("rsquo", '’'),
-    ("sbquo", '‚'),
-    ("ldquo", '“'),
-    ("rdquo", '”'),
-    ("bdquo", '„'),
-    ("laquo", '«'),
-    ("raquo", '»'),
-    ("lsaquo", '‹'),
-    ("rsaquo", '›'),
-    ("bull", '•'),
-    ("middot", '·'),
-    ("sect", '§'),
-    ("para", '¶'),
-    ("deg", '°'),
-    ("plusmn", '±'),
-    ("times", '×'),
-    ("divide", '÷'),
-    ("euro", '€'),
-    ("pound", '£'),
-    ("yen", '¥'),
-    ("cent", '¢'),
-    ("curren", '¤'),
-    ("shy", '\u{ad}'),
-    ("zwj", '\u{200d}'),
-    ("zwnj", '\u{200c}'),
-    ("lrm", '\u{200e}'),
-    ("rlm", '\u{200f}'),
-    ("ensp", '\u{2002}'),
-    ("emsp", '\u{2003}'),
-    ("thinsp", '\u{2009}'),
-    ("dagger", '†'),
-    ("Dagger", '‡'),
-    ("prime", '′'),
-    ("Prime", '″'),
-    ("iexcl", '¡'),
-    ("iquest", '¿'),
-    ("ordf", 'ª'),
-    ("ordm", 'º'),
-    ("micro", 'µ'),
-    ("frac12", '½'),
-    ("frac14", '¼'),
-    ("frac34", '¾'),
-    ("sup1", '¹'),
-    ("sup2", '²'),
-    ("sup3", '³'),
-    ("larr", '←'),
-    ("rarr", '→'),
-    ("uarr", '↑'),
-    ("darr", '↓'),
-    ("check", '✓'),
-    ("star", '☆'),
-];
-
-/// A character reference at the start of `s` (`&amp;`, `&#38;`, `&#x26;`): the character
-/// and the bytes used.
-fn entity(s: &str) -> Option<(char, usize)> {
-    let body = s.get(1..)?;
-    let end = body.bytes().take(33).position(|b| b == b';')?;
-    let name = &body[..end];
-    let c = if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex)
-                if (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
-            {
-                u32::from_str_radix(hex, 16).ok()?
-            }
-            None if (1..=7).contains(&num.len()) && num.bytes().all(|b| b.is_ascii_digit()) => {
-                num.parse().ok()?
-            }
-            _ => return None,
-        };
-        char::from_u32(code)
-            .filter(|&c| c != '\0')
-            .unwrap_or('\u{fffd}')
-    } else {
-        ENTITIES.iter().find(|(n, _)| *n == name)?.1
-    };
-    Some((c, end + 2))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2102,7 +2012,7 @@ impl<'t, 'e, 'r> Inlines<'t, 'e, 'r> {
                         None => i + 1,
                     }
                 }
-                b'&' => match entity(&text[i..]) {
+                b'&' => match reference(&text[i..]) {
                     Some((c, used)) => {
                         self.text_tok(from, i);
                         self.toks.push(Tok::Owned(c.to_string()));

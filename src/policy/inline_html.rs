@@ -180,7 +180,7 @@ fn parse_tag(s: &str) -> Option<(Token, usize)> {
     Some((token, i))
 }
 
-/// Decodes the named entities policies use and all numeric ones; unknown entities stay as written.
+/// Decodes the character references in `s` ([`char_reference`]); unknown ones stay as written.
 pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
@@ -190,43 +190,8 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        // Entities are short; looking further would make `&&&…` quadratic.
-        let end = rest
-            .bytes()
-            .skip(1)
-            .take(12)
-            .position(|b| b == b';')
-            .map(|e| e + 1);
-        let decoded = end.and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                "nbsp" => '\u{a0}',
-                "ndash" => '–',
-                "mdash" => '—',
-                "hellip" => '…',
-                "lsquo" => '‘',
-                "rsquo" => '’',
-                "ldquo" => '“',
-                "rdquo" => '”',
-                "copy" => '©',
-                "reg" => '®',
-                _ => {
-                    let num = entity.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code).filter(|c| *c != '\0')?
-                }
-            };
-            Some((c, end + 1))
-        });
-        match decoded {
+        // A reference to no character stays as written.
+        match char_reference(rest).and_then(|(c, used)| Some((c?, used))) {
             Some((c, used)) => {
                 out.push(c);
                 rest = &rest[used..];
@@ -239,6 +204,101 @@ pub fn decode_entities(s: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The named entities documents use; others stay as written.
+const ENTITIES: &[(&str, char)] = &[
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", '\u{a0}'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("hellip", '…'),
+    ("mdash", '—'),
+    ("ndash", '–'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("sbquo", '‚'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("bdquo", '„'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("lsaquo", '‹'),
+    ("rsaquo", '›'),
+    ("bull", '•'),
+    ("middot", '·'),
+    ("sect", '§'),
+    ("para", '¶'),
+    ("deg", '°'),
+    ("plusmn", '±'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("euro", '€'),
+    ("pound", '£'),
+    ("yen", '¥'),
+    ("cent", '¢'),
+    ("curren", '¤'),
+    ("shy", '\u{ad}'),
+    ("zwj", '\u{200d}'),
+    ("zwnj", '\u{200c}'),
+    ("lrm", '\u{200e}'),
+    ("rlm", '\u{200f}'),
+    ("ensp", '\u{2002}'),
+    ("emsp", '\u{2003}'),
+    ("thinsp", '\u{2009}'),
+    ("dagger", '†'),
+    ("Dagger", '‡'),
+    ("prime", '′'),
+    ("Prime", '″'),
+    ("iexcl", '¡'),
+    ("iquest", '¿'),
+    ("ordf", 'ª'),
+    ("ordm", 'º'),
+    ("micro", 'µ'),
+    ("frac12", '½'),
+    ("frac14", '¼'),
+    ("frac34", '¾'),
+    ("sup1", '¹'),
+    ("sup2", '²'),
+    ("sup3", '³'),
+    ("larr", '←'),
+    ("rarr", '→'),
+    ("uarr", '↑'),
+    ("darr", '↓'),
+    ("check", '✓'),
+    ("star", '☆'),
+];
+
+/// A character reference at the start of `s` (`&amp;`, `&#38;`, `&#x26;`) and the bytes it
+/// takes: the one table for Markdown text and the HTML policies embed. `None` as the
+/// character: a numeric reference to no character (0, a surrogate, past U+10FFFF), which
+/// each caller treats by its own rule.
+pub(super) fn char_reference(s: &str) -> Option<(Option<char>, usize)> {
+    let body = s.get(1..)?;
+    let end = body.bytes().take(33).position(|b| b == b';')?;
+    let name = &body[..end];
+    let c = if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex)
+                if (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                u32::from_str_radix(hex, 16).ok()?
+            }
+            None if (1..=7).contains(&num.len()) && num.bytes().all(|b| b.is_ascii_digit()) => {
+                num.parse().ok()?
+            }
+            _ => return None,
+        };
+        char::from_u32(code).filter(|&c| c != '\0')
+    } else {
+        Some(ENTITIES.iter().find(|(n, _)| *n == name)?.1)
+    };
+    Some((c, end + 2))
 }
 
 #[cfg(test)]
@@ -268,6 +328,14 @@ mod tests {
                 open("br", &[]),
                 Token::Close { name: "td".into() },
             ]
+        );
+    }
+
+    #[test]
+    fn embedded_html_knows_the_entities_markdown_text_knows() {
+        assert_eq!(
+            tokenize("<td>Acme&trade; &sect;2 &#x2014; &#65;</td>")[1],
+            Token::Text("Acme™ §2 — A".into())
         );
     }
 
