@@ -90,6 +90,16 @@ pub fn from_tree(document: &Document, node: &Tree) -> Result<Node, JsValue> {
     }
 }
 
+/// The viewer's rendering as the app takes it, from the full module (`policyView`) or made
+/// ahead: `{ node, title }`.
+pub fn view_result(node: &Node, title: &str) -> JsValue {
+    let result = js_sys::Object::new();
+    // Setting a property of a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&result, &"node".into(), node);
+    let _ = js_sys::Reflect::set(&result, &"title".into(), &title.into());
+    result.into()
+}
+
 /// The element matching `selector` under `root`, if any.
 pub fn find(root: &Element, selector: &str) -> Option<Element> {
     root.query_selector(selector).ok().flatten()

@@ -7,7 +7,7 @@ use crate::consent::Assessment;
 use crate::policy::{self, Format};
 use crate::render;
 use crate::revision::{self, Level};
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -214,10 +214,7 @@ pub fn policy_view(
     let document = dom::document().map_err(js_error)?;
     let node =
         dom::from_tree(&document, &render::tree::policy(&policy, &options)).map_err(js_error)?;
-    let result = js_sys::Object::new();
-    Reflect::set(&result, &"node".into(), &node).map_err(js_error)?;
-    Reflect::set(&result, &"title".into(), &policy.title.as_str().into()).map_err(js_error)?;
-    Ok(result.into())
+    Ok(dom::view_result(&node, &policy.title))
 }
 
 /// The change notice's detail: each section changed since `old_text` with its level,

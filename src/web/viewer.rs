@@ -144,10 +144,7 @@ async fn made_ahead_view(shared: &Shared, url: &str, lang: &str) -> Result<JsVal
     let document = dom::document().map_err(|_| "no document".to_string())?;
     let node =
         dom::from_tree(&document, &fetched.tree).map_err(|_| "cannot build it".to_string())?;
-    let result = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&result, &"node".into(), &node);
-    let _ = js_sys::Reflect::set(&result, &"title".into(), &fetched.title.into());
-    Ok(result.into())
+    Ok(dom::view_result(&node, &fetched.title))
 }
 
 /// The current policy's text: given, cached, or fetched (and cached).
