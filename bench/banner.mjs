@@ -235,16 +235,16 @@ const medianSample = (samples) => [...samples].sort((a, b) => a.bannerVisible - 
 async function sizes(peer, sample) {
   const kinds = /\.(m?js|css|wasm|json)$/;
   const files = { all: [], bannerPath: [] };
+  const measured = (path, bytes) => ({
+    path,
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  });
   for (const resource of sample.resources) {
     const path = new URL(resource.name).pathname;
     if (!kinds.test(path)) continue;
-    const bytes = await readFile(join(here, peer.dir, decodeURIComponent(path)));
-    const size = {
-      path,
-      raw: bytes.length,
-      gzip: gzipSync(bytes, { level: 9 }).length,
-      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    };
+    const size = measured(path, await readFile(join(here, peer.dir, decodeURIComponent(path))));
     files.all.push(size);
     // The banner path: what had arrived when the banner went into the page, and the
     // stylesheets that arrived before it showed (they block that frame). Not all that
@@ -255,13 +255,7 @@ async function sizes(peer, sample) {
   // as a peer's config.js is: counted in the bytes and on the banner path.
   const html = await readFile(join(here, peer.dir, "index.html"), "utf8");
   for (const [, json] of html.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g)) {
-    const bytes = Buffer.from(json);
-    const size = {
-      path: "index.html (JSON data block)",
-      raw: bytes.length,
-      gzip: gzipSync(bytes, { level: 9 }).length,
-      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    };
+    const size = measured("index.html (JSON data block)", Buffer.from(json));
     files.all.push(size);
     files.bannerPath.push(size);
   }
