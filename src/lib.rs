@@ -11,5 +11,6 @@ pub mod render;
 pub mod revision;
 pub mod web;
 
+mod hash;
 mod lowercase;
 mod sort;

@@ -3,7 +3,7 @@
 //! policies use — a handful of named entities, no Unicode case tables — and linear on
 //! hostile input (bounded nesting, memoised scans, a work budget for link tails).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::ops::Range;
 
 /// One parsing event; text borrows from the parser for the duration of the callback.
@@ -326,7 +326,7 @@ impl BlockParser {
         let mut parser = BlockParser {
             nodes: Vec::new(),
             open: Vec::new(),
-            refs: HashMap::new(),
+            refs: HashMap::default(),
             line_no: 0,
             nest: 0,
             eol: true,
@@ -2037,7 +2037,7 @@ impl<'t, 'e, 'r> Inlines<'t, 'e, 'r> {
     fn code_span_end(&mut self, at: usize, run: usize) -> Option<usize> {
         let text = self.text;
         let ticks = self.ticks.get_or_insert_with(|| {
-            let mut map: HashMap<usize, (Vec<usize>, usize)> = HashMap::new();
+            let mut map: HashMap<usize, (Vec<usize>, usize)> = HashMap::default();
             let bytes = text.as_bytes();
             let mut i = 0;
             while i < bytes.len() {

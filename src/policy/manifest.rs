@@ -6,8 +6,9 @@
 //! CLI reads it with serde_json; this module only defines and checks it.
 
 use super::model::Policy;
+use crate::hash::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The manifest schema this build reads.
@@ -446,7 +447,7 @@ impl Manifest {
             // Checking each of thousands would bury this message.
             return problems;
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         // One index of the policy's ids, numbers and anchors for every citation, not a walk
         // of the whole policy per citation.
         let index = policy.map(Policy::index);
@@ -473,7 +474,7 @@ impl Manifest {
             }
             // Each cited section once: by its id when the policy is known (`2.5` and `s-2-5`
             // are one section), else by the citation as written.
-            let mut cited_at: HashMap<&str, usize> = HashMap::new();
+            let mut cited_at: HashMap<&str, usize> = HashMap::default();
             for (j, cited) in purpose.sections.iter().enumerate() {
                 let key = match &index {
                     Some(index) => match index.find(cited) {
@@ -545,7 +546,7 @@ impl Manifest {
                 }
             }
         }
-        let mut versions = HashSet::new();
+        let mut versions = HashSet::default();
         for (i, entry) in self.changelog.iter().enumerate() {
             if !versions.insert(entry.version.as_str()) {
                 problem(
@@ -559,7 +560,7 @@ impl Manifest {
                     format!("`{}` is not a date (YYYY-MM-DD)", entry.date),
                 );
             }
-            let mut listed = HashSet::new();
+            let mut listed = HashSet::default();
             for (j, p) in entry.purposes.iter().enumerate() {
                 if !seen.contains(p.as_str()) {
                     problem(
@@ -573,7 +574,7 @@ impl Manifest {
                     );
                 }
             }
-            let mut listed = HashSet::new();
+            let mut listed = HashSet::default();
             for (j, cited) in entry.sections.iter().enumerate() {
                 if !listed.insert(citation_key(cited)) {
                     problem(

@@ -3,8 +3,8 @@
 //! Both parsers produce this model and everything downstream (rendering, comparison,
 //! consent) reads it; it knows nothing about HTML or the DOM.
 
+use crate::hash::HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A parsed privacy policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,7 +251,7 @@ impl Policy {
     /// assert_eq!(policy.bidi_controls(), [("fees".to_string(), '\u{202E}'), ("fees".to_string(), '\u{202C}')]);
     /// ```
     pub fn bidi_controls(&self) -> Vec<(String, char)> {
-        type Seen<'a> = std::collections::HashSet<(&'a str, char)>;
+        type Seen<'a> = crate::hash::HashSet<(&'a str, char)>;
         fn note<'a>(
             place: &'a str,
             text: &str,
@@ -265,7 +265,7 @@ impl Policy {
                 }
             }
         }
-        let (mut seen, mut found) = (Seen::new(), Vec::new());
+        let (mut seen, mut found) = (Seen::default(), Vec::new());
         note("title", &self.title, &mut seen, &mut found);
         visit_blocks(&self.blocks, &mut |t| {
             note("preamble", t, &mut seen, &mut found)
@@ -670,7 +670,7 @@ pub fn is_invisible(c: char) -> bool {
 /// ASCII letters, as in Chinese); an explicit anchor from the source wins when it is
 /// URL-safe; duplicates get `_2`, `_3`, …
 pub(crate) fn finish(policy: &mut Policy) {
-    let mut used: HashMap<String, u32> = HashMap::new();
+    let mut used: HashMap<String, u32> = HashMap::default();
     // Explicit ids first, so a later generated id cannot take one.
     fn reserve(sections: &[Section], used: &mut HashMap<String, u32>) {
         for section in sections {

@@ -5,8 +5,8 @@
 //! link targets that passed [`safe_href`]. Serialising ([`super::html`]) or building DOM
 //! nodes from this tree therefore cannot produce markup the input asked for.
 
+use crate::hash::HashMap;
 use crate::policy::model::{Block, ListItem, Policy, Section, Span};
-use std::collections::HashMap;
 
 /// A rendered node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,7 @@ impl Default for Options {
             toc: true,
             toc_label: "Contents".to_string(),
             toc_depth: 3,
-            changed: HashMap::new(),
+            changed: HashMap::default(),
             title: true,
             heading_base: 1,
         }

@@ -5,10 +5,10 @@
 
 use super::diff::{self, Edit, Token, TokenKind};
 use super::{DiffPart, Level, Op, Unit, View};
+use crate::hash::{HashMap, HashSet};
 use crate::lowercase::lower;
 use crate::policy::model::Policy;
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 /// What is known about both documents as a whole, computed on first use (most sections
 /// are unchanged and never need it).
@@ -41,7 +41,7 @@ impl<'a> Context<'a> {
 }
 
 fn words_of_policy(policy: &Policy) -> HashSet<String> {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     policy.visit_text(&mut |s| {
         for t in diff::tokenize(s) {
             if t.kind == TokenKind::Word {
@@ -410,7 +410,7 @@ struct Copies<'a>(HashMap<&'a str, [usize; 2]>);
 
 impl<'a> Copies<'a> {
     fn new(old: &'a View, new: &'a View) -> Copies<'a> {
-        let mut counts: HashMap<&str, [usize; 2]> = HashMap::new();
+        let mut counts: HashMap<&str, [usize; 2]> = HashMap::default();
         for (side, view) in [old, new].into_iter().enumerate() {
             for unit in &view.units {
                 counts.entry(unit.norm.as_str()).or_default()[side] += 1;

@@ -10,9 +10,9 @@
 mod classify;
 pub mod diff;
 
+use crate::hash::{HashMap, HashSet};
 use crate::policy::model::{self, Block, Policy, Section, Span};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// How much a change matters to a reader, in increasing order.
@@ -271,7 +271,7 @@ pub fn compare(old: &Policy, new: &Policy) -> Revision {
         changes_by_new.push(change);
     }
     // Removed sections go after the new counterpart of the section that preceded them.
-    let mut removed_after: HashMap<Option<usize>, Vec<SectionChange>> = HashMap::new();
+    let mut removed_after: HashMap<Option<usize>, Vec<SectionChange>> = HashMap::default();
     for (o, view) in old_views.iter().enumerate() {
         if old_to_new[o].is_none() {
             let anchor = (0..o).rev().find_map(|p| old_to_new[p]);
@@ -499,7 +499,7 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
 
     // 1. Identical content (cosmetics aside): same id first, then the k-th copy with the
     //    k-th copy, so that the pairing is the same whichever version is called old.
-    let mut by_content: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    let mut by_content: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::default();
     for (o, v) in old.iter().enumerate().filter(|(o, _)| !old_taken[*o]) {
         by_content
             .entry(v.content_key.as_str())
@@ -522,7 +522,7 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
     for (olds, news) in groups {
         // The group's new sections by id, in order, so that a group of thousands of
         // identical sections is paired in linear time.
-        let mut news_by_id: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
+        let mut news_by_id: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::default();
         for &n in news {
             news_by_id
                 .entry(new[n].id.as_str())
@@ -563,7 +563,7 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
     }
 
     // 3. Same heading, when it is unique among what is left on both sides.
-    let mut heading_count: HashMap<String, (usize, usize, usize, usize)> = HashMap::new();
+    let mut heading_count: HashMap<String, (usize, usize, usize, usize)> = HashMap::default();
     for (o, v) in old.iter().enumerate().filter(|(o, _)| !old_taken[*o]) {
         let e = heading_count
             .entry(model::normalize(&v.heading))
@@ -621,7 +621,7 @@ impl View {
     fn words(&self) -> &HashSet<u64> {
         self.words.get_or_init(|| {
             use std::hash::{Hash, Hasher};
-            let mut words = HashSet::new();
+            let mut words = HashSet::default();
             for token in diff::tokenize(&self.content_key) {
                 if token.kind == diff::TokenKind::Word {
                     let mut hasher = std::collections::hash_map::DefaultHasher::new();
