@@ -13,4 +13,5 @@ pub mod web;
 
 mod hash;
 mod lowercase;
+mod search;
 mod sort;

@@ -4,6 +4,7 @@
 //! hostile input (bounded nesting, memoised scans, a work budget for link tails).
 
 use crate::hash::HashMap;
+use crate::search::{contains, contains_char};
 use std::ops::Range;
 
 /// One parsing event; text borrows from the parser for the duration of the callback.
@@ -1080,7 +1081,7 @@ fn fence_start(rest: &str) -> Option<(u8, usize)> {
         return None;
     }
     let len = rest.bytes().take_while(|&b| b == fence).count();
-    if len < 3 || (fence == b'`' && rest[len..].contains('`')) {
+    if len < 3 || (fence == b'`' && contains_char(&rest[len..], '`')) {
         return None;
     }
     Some((fence, len))
@@ -1267,14 +1268,14 @@ fn html_start(rest: &str) -> Option<u8> {
 fn html_ends(kind: u8, line: &str) -> bool {
     match kind {
         // Case-sensitive, as pulldown-cmark looks for them.
-        1 => line.contains("</pre>"),
-        11 => line.contains("</script>"),
-        12 => line.contains("</style>"),
-        13 => line.contains("</textarea>"),
-        2 => line.contains("-->"),
-        3 => line.contains("?>"),
-        4 => line.contains('>'),
-        5 => line.contains("]]>"),
+        1 => contains(line, "</pre>"),
+        11 => contains(line, "</script>"),
+        12 => contains(line, "</style>"),
+        13 => contains(line, "</textarea>"),
+        2 => contains(line, "-->"),
+        3 => contains(line, "?>"),
+        4 => contains_char(line, '>'),
+        5 => contains(line, "]]>"),
         _ => false,
     }
 }
@@ -2176,7 +2177,7 @@ impl<'t, 'e, 'r> Inlines<'t, 'e, 'r> {
             if start >= this.none_after[slot] {
                 return None;
             }
-            match text[start..].find(needle) {
+            match crate::search::find(&text[start..], needle) {
                 Some(p) => Some(start + p + needle.len()),
                 None => {
                     this.none_after[slot] = start;

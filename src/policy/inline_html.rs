@@ -42,7 +42,7 @@ pub fn tokenize(html: &str) -> Vec<Token> {
         text.push_str(&rest[..lt]);
         rest = &rest[lt..];
         if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            rest = crate::search::find(after, "-->").map_or("", |end| &after[end + 3..]);
             continue;
         }
         if rest.starts_with("<!") || rest.starts_with("<?") {
@@ -182,7 +182,7 @@ fn parse_tag(s: &str) -> Option<(Token, usize)> {
 
 /// Decodes the character references in `s` ([`char_reference`]); unknown ones stay as written.
 pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
+    if !crate::search::contains_char(s, '&') {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());

@@ -618,8 +618,8 @@ pub fn propose(policy: &Policy, source: &str, today: &str) -> Manifest {
         let h = s.heading.to_lowercase();
         h.split(|c: char| !c.is_alphanumeric())
             .any(|w| USE_WORDS.contains(&w))
-            || h.contains("使用")
-            || h.contains("目的")
+            || crate::search::contains(&h, "使用")
+            || crate::search::contains(&h, "目的")
     };
     // The purpose list: of the sections about use, the one with the most items.
     let items = |s: &Section| -> Vec<(String, String, String)> {
@@ -667,7 +667,7 @@ pub fn propose(policy: &Policy, source: &str, today: &str) -> Manifest {
     for (title, description, citation) in candidates {
         let title = title.trim().trim_end_matches(['.', '。']).to_string();
         let lower = description.to_lowercase();
-        let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        let has = |words: &[&str]| words.iter().any(|w| crate::search::contains(&lower, w));
         let required = has(&[
             "services provided",
             "provide the service",

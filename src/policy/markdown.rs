@@ -48,7 +48,11 @@ fn strip_attribute_lists(source: &str) -> (String, Vec<AttributeList>) {
     for line in source.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let trimmed = body.trim_end();
-        let start = trimmed.rfind("{:").filter(|_| trimmed.ends_with('}'));
+        let start = if trimmed.ends_with('}') {
+            crate::search::rfind(trimmed, "{:")
+        } else {
+            None
+        };
         match start {
             Some(start) if !trimmed[start..].contains('\n') => {
                 let inner = &trimmed[start + 2..trimmed.len() - 1];

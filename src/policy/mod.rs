@@ -69,9 +69,10 @@ impl Format {
             let setext = !previous_blank
                 && trimmed.len() >= 3
                 && (trimmed.bytes().all(|b| b == b'=') || trimmed.bytes().all(|b| b == b'-'));
-            let table_rule = trimmed.starts_with('|') && trimmed.contains("---");
+            let table_rule = trimmed.starts_with('|') && crate::search::contains(trimmed, "---");
             let ial = trimmed.starts_with("{:") && trimmed.ends_with('}');
-            let link = trimmed.contains("](") && trimmed.contains('[');
+            let link = crate::search::contains(trimmed, "](")
+                && crate::search::contains_char(trimmed, '[');
             if atx || setext || table_rule || ial || link {
                 return Format::Markdown;
             }

@@ -15,6 +15,7 @@
 //!   follows a blank line or a finished sentence, and is followed by more text.
 
 use super::model::{Block, ListItem, Policy, Section, Span};
+use crate::search::{contains, contains_char};
 use std::borrow::Cow;
 
 /// Parses a plain-text policy (ids and digests are assigned by [`super::parse`]).
@@ -185,8 +186,8 @@ fn parse_marker(line: &str) -> Option<Marker<'_>> {
         let ok = (1..=3).contains(&inner.chars().count())
             && (inner.chars().all(|c| c.is_ascii_digit())
                 || (inner.len() == 1 && inner.chars().all(|c| c.is_ascii_lowercase()))
-                || inner.chars().all(|c| "ivxIVX".contains(c))
-                || inner.chars().all(|c| CJK_NUMERALS.contains(c)));
+                || inner.chars().all(|c| contains_char("ivxIVX", c))
+                || inner.chars().all(|c| contains_char(CJK_NUMERALS, c)));
         let end = close + line[close..].chars().next()?.len_utf8();
         let rest = line[end..].trim_start();
         return (ok && !rest.is_empty()).then(|| Marker {
@@ -207,7 +208,7 @@ fn parse_marker(line: &str) -> Option<Marker<'_>> {
     // 一、 二、
     let numeral_end = line
         .char_indices()
-        .find(|(_, c)| !CJK_NUMERALS.contains(*c))
+        .find(|(_, c)| !contains_char(CJK_NUMERALS, *c))
         .map_or(line.len(), |(i, _)| i);
     if numeral_end > 0 && line[numeral_end..].starts_with('、') {
         let end = numeral_end + '、'.len_utf8();
@@ -280,7 +281,7 @@ fn numeric_marker(line: &str) -> Option<Marker<'_>> {
 }
 
 fn roman_marker(line: &str) -> Option<Marker<'_>> {
-    let end = line.find(|c: char| !"IVXL".contains(c))?;
+    let end = line.find(|c: char| !contains_char("IVXL", c))?;
     if end == 0 || end > 6 || !is_roman(&line[..end]) {
         return None;
     }
@@ -356,11 +357,11 @@ fn is_heading_text(s: &str) -> bool {
         && word_count(s) <= 14
         && !TERMINAL.contains(&last)
         && !has_inner_sentence_break(s)
-        && !s.contains(": ")
-        && !s.contains('：')
-        && !s.contains('@')
-        && !s.contains("://")
-        && !s.contains("www.")
+        && !contains(s, ": ")
+        && !contains_char(s, '：')
+        && !contains_char(s, '@')
+        && !contains(s, "://")
+        && !contains(s, "www.")
         && s.chars().any(char::is_alphabetic)
 }
 

@@ -106,7 +106,7 @@ pub fn diff_paragraphs(parts: &[crate::revision::DiffPart]) -> Node {
     let mut paragraphs: Vec<Node> = Vec::new();
     let mut current: Vec<Node> = Vec::new();
     for part in parts {
-        for (i, piece) in part.text.split("\n\n").enumerate() {
+        for (i, piece) in crate::search::split(&part.text, "\n\n").enumerate() {
             if i > 0 && !current.is_empty() {
                 paragraphs.push(element("p", Vec::new(), std::mem::take(&mut current)));
             }

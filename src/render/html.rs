@@ -244,8 +244,7 @@ pub fn audit(html: &str) -> Result<(), String> {
         }
         let mut attrs = attrs.trim();
         while !attrs.is_empty() {
-            let (attr, after) = attrs
-                .split_once("=\"")
+            let (attr, after) = crate::search::split_once(attrs, "=\"")
                 .ok_or_else(|| format!("malformed attributes: {}", clip(attrs)))?;
             let close = after
                 .find('"')

@@ -224,11 +224,11 @@ pub fn section_title(section: &Section) -> String {
 
 /// A single-component number is shown with its dot (`I.`, `3.`), a dotted one as is.
 fn display_number(number: &str) -> String {
-    if number.contains('.') || number.ends_with('、') {
+    if crate::search::contains_char(number, '.') || number.ends_with('、') {
         number.to_string()
     } else if number
         .chars()
-        .all(|c| "一二三四五六七八九十百零〇".contains(c))
+        .all(|c| crate::search::contains_char("一二三四五六七八九十百零〇", c))
     {
         format!("{number}、")
     } else {

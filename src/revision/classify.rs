@@ -8,6 +8,7 @@ use super::{DiffPart, Level, Op, Unit, View};
 use crate::hash::{HashMap, HashSet};
 use crate::lowercase::lower;
 use crate::policy::model::Policy;
+use crate::search::{contains, contains_char};
 use std::cell::OnceCell;
 
 /// What is known about both documents as a whole, computed on first use (most sections
@@ -378,7 +379,7 @@ fn weighty_topic(view: &View) -> Option<&'static str> {
     let heading = lower(&view.heading);
     TOPICS
         .iter()
-        .find(|(_, keys)| keys.iter().any(|k| heading.contains(k)))
+        .find(|(_, keys)| keys.iter().any(|k| contains(&heading, k)))
         .map(|(topic, _)| *topic)
 }
 
@@ -696,22 +697,22 @@ fn is_signal(word: &str) -> bool {
 fn has_number(words: &[String]) -> bool {
     words.iter().any(|w| {
         w.chars()
-            .any(|c| c.is_ascii_digit() || "〇一二三四五六七八九十百千万".contains(c))
+            .any(|c| c.is_ascii_digit() || contains_char("〇一二三四五六七八九十百千万", c))
     })
 }
 
 fn is_example(text: &str) -> bool {
     let lower = lower(text);
-    EXAMPLE_MARKERS.iter().any(|m| lower.contains(m))
+    EXAMPLE_MARKERS.iter().any(|m| contains(&lower, m))
 }
 
 /// Only an e-mail address, URL, phone number or postal line: contact details.
 fn is_contact_only(text: &str) -> bool {
     let lower = lower(text);
-    let has_contact = lower.contains('@')
-        || lower.contains("http")
-        || lower.contains("www.")
-        || lower.contains("tel")
+    let has_contact = contains_char(&lower, '@')
+        || contains(&lower, "http")
+        || contains(&lower, "www.")
+        || contains(&lower, "tel")
         || lower.chars().filter(|c| c.is_ascii_digit()).count() >= 7;
     let label_words = [
         "contact", "us", "email", "e", "mail", "at", "write", "to", "call", "phone", "address",
@@ -721,10 +722,10 @@ fn is_contact_only(text: &str) -> bool {
         && words_of(text).iter().all(|w| {
             label_words.contains(&w.as_str())
                 || w.chars().any(|c| c.is_ascii_digit())
-                || lower.contains(&format!("{w}@"))
-                || lower.contains(&format!("@{w}"))
-                || lower.contains(&format!(".{w}"))
-                || lower.contains(&format!("{w}."))
+                || contains(&lower, &format!("{w}@"))
+                || contains(&lower, &format!("@{w}"))
+                || contains(&lower, &format!(".{w}"))
+                || contains(&lower, &format!("{w}."))
         })
 }
 
