@@ -607,3 +607,55 @@ proptest! {
         prop_assert_eq!(changes, a.len() + b.len() - 2 * lcs(&a, &b));
     }
 }
+
+#[test]
+fn removed_sections_stay_where_they_were_among_the_rest() {
+    let section = |name: &str| {
+        format!("## {name}\n\nWhat we do with {name} information, and why we keep it.\n\n")
+    };
+    let policy = |names: &[&str]| {
+        format!(
+            "# Policy\n\n{}",
+            names.iter().map(|n| section(n)).collect::<String>()
+        )
+    };
+    let order = |old: &[&str], new: &[&str]| {
+        revise(&policy(old), &policy(new), Format::Markdown)
+            .sections
+            .iter()
+            .map(|s| format!("{:?} {}", s.change, s.id))
+            .collect::<Vec<_>>()
+    };
+    let all = ["alpha", "beta", "gamma", "delta"];
+    // Each removed section right after the kept one that preceded it.
+    assert_eq!(
+        order(&all, &["beta", "delta"]),
+        [
+            "Unchanged preamble",
+            "Removed alpha",
+            "Unchanged beta",
+            "Removed gamma",
+            "Unchanged delta"
+        ]
+    );
+    assert_eq!(
+        order(&all, &["alpha", "gamma"]),
+        [
+            "Unchanged preamble",
+            "Unchanged alpha",
+            "Removed beta",
+            "Unchanged gamma",
+            "Removed delta"
+        ]
+    );
+    assert_eq!(
+        order(&all, &["delta"]),
+        [
+            "Unchanged preamble",
+            "Removed alpha",
+            "Removed beta",
+            "Removed gamma",
+            "Unchanged delta"
+        ]
+    );
+}

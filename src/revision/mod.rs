@@ -260,33 +260,27 @@ pub fn compare(old: &Policy, new: &Policy) -> Revision {
     let mut changes_by_new: Vec<SectionChange> = Vec::with_capacity(new_views.len());
     for (n, view) in new_views.iter().enumerate() {
         let change = match new_to_old[n] {
-            Some(o) => compare_pair(
-                &old_views[o],
-                view,
-                out_of_order.contains(&(o, n)),
-                &context,
-            ),
+            Some(o) => compare_pair(&old_views[o], view, out_of_order[n], &context),
             None => added_or_removed(view, Change::Added, &context),
         };
         changes_by_new.push(change);
     }
-    // Removed sections go after the new counterpart of the section that preceded them.
-    let mut removed_after: HashMap<Option<usize>, Vec<SectionChange>> = HashMap::default();
+    // Removed sections go after the new counterpart of the section that preceded them:
+    // removed_after[0] before all, removed_after[n + 1] after new section n.
+    let mut removed_after: Vec<Vec<SectionChange>> = Vec::new();
+    removed_after.resize_with(new_views.len() + 1, Vec::new);
+    let mut anchor = 0;
     for (o, view) in old_views.iter().enumerate() {
-        if old_to_new[o].is_none() {
-            let anchor = (0..o).rev().find_map(|p| old_to_new[p]);
-            removed_after
-                .entry(anchor)
-                .or_default()
-                .push(added_or_removed(view, Change::Removed, &context));
+        match old_to_new[o] {
+            Some(n) => anchor = n + 1,
+            None => removed_after[anchor].push(added_or_removed(view, Change::Removed, &context)),
         }
     }
-    let mut sections = removed_after.remove(&None).unwrap_or_default();
-    for (n, change) in changes_by_new.into_iter().enumerate() {
+    let mut removed_after = removed_after.into_iter();
+    let mut sections = removed_after.next().unwrap_or_default();
+    for (change, removed) in changes_by_new.into_iter().zip(removed_after) {
         sections.push(change);
-        if let Some(removed) = removed_after.remove(&Some(n)) {
-            sections.extend(removed);
-        }
+        sections.extend(removed);
     }
     let level = sections
         .iter()
@@ -663,15 +657,13 @@ fn containment(a: &View, b: &View) -> f64 {
     small.iter().filter(|w| large.contains(*w)).count() as f64 / small.len() as f64
 }
 
-/// Pairs that are out of order: those off a heaviest increasing run of new positions when
-/// the pairs are read in old order. `weight` ranks how much a pair should stay in place
+/// Which pairs are out of order, by the pair's new position (each new position is in one
+/// pair at most): those off a heaviest increasing run of new positions when the pairs are
+/// read in old order. `weight` ranks how much a pair should stay in place
 /// (0: edited, 1: unedited but renumbered or reparented, 2: unedited and in place), so that
 /// among equally short explanations the "moved" mark lands on a section that is reported
 /// as changed anyway; this makes what is reported as moved the same in both directions.
-fn moved_pairs(
-    pairs: &[(usize, usize)],
-    weight: impl Fn(usize, usize) -> u32,
-) -> HashSet<(usize, usize)> {
+fn moved_pairs(pairs: &[(usize, usize)], weight: impl Fn(usize, usize) -> u32) -> Vec<bool> {
     let size = pairs.iter().map(|&(_, n)| n + 1).max().unwrap_or(0);
     let base = pairs.len() as u64 + 1;
     // Fenwick tree over new positions: the best (weight, pair index) ending below a position.
@@ -701,12 +693,11 @@ fn moved_pairs(
         keep[i] = true;
         i = prev[i];
     }
-    pairs
-        .iter()
-        .zip(keep)
-        .filter(|(_, kept)| !kept)
-        .map(|(p, _)| *p)
-        .collect()
+    let mut out_of_order = vec![false; size];
+    for (&(_, n), kept) in pairs.iter().zip(keep) {
+        out_of_order[n] = !kept;
+    }
+    out_of_order
 }
 
 fn compare_pair(
