@@ -100,6 +100,7 @@ pub(crate) fn split_once<'a>(haystack: &'a str, needle: &str) -> Option<(&'a str
 }
 
 /// The pieces of `haystack` between occurrences of `needle`, as `haystack.split(needle)`.
+/// (An empty needle, which std splits between every character, gives the whole text.)
 pub(crate) fn split<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = &'a str> {
     let mut rest = Some(haystack);
     std::iter::from_fn(move || {

@@ -614,16 +614,15 @@ fn align(old: &[View], new: &[View]) -> Vec<(usize, usize)> {
 impl View {
     fn words(&self) -> &HashSet<u64> {
         self.words.get_or_init(|| {
-            use std::hash::{Hash, Hasher};
-            let mut words = HashSet::default();
-            for token in diff::tokenize(&self.content_key) {
-                if token.kind == diff::TokenKind::Word {
-                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                    token.text.hash(&mut hasher);
-                    words.insert(hasher.finish());
-                }
-            }
-            words
+            use std::hash::BuildHasher;
+            // Each word by its hash, with the maps' own hasher (std's SipHash would be one
+            // more hasher in the Wasm module); a rare collision only nudges a similarity.
+            let hasher = std::hash::BuildHasherDefault::<crate::hash::WordHasher>::default();
+            diff::tokenize(&self.content_key)
+                .into_iter()
+                .filter(|token| token.kind == diff::TokenKind::Word)
+                .map(|token| hasher.hash_one(token.text))
+                .collect()
         })
     }
 }
