@@ -20,7 +20,7 @@ const budgets = [
     limit: 15 * KiB,
   },
   { name: "app module (wasm + glue)", files: ["www/pkg/policy_consent_bg.wasm", "www/pkg/policy_consent.js"], limit: 179 * KiB },
-  { name: "full module (wasm + glue)", files: ["www/pkg/policy_consent_full_bg.wasm", "www/pkg/policy_consent_full.js"], limit: 115 * KiB },
+  { name: "full module (wasm + glue)", files: ["www/pkg/policy_consent_full_bg.wasm", "www/pkg/policy_consent_full.js"], limit: 114 * KiB },
 ];
 
 let over = 0;
