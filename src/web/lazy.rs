@@ -5,15 +5,30 @@
 use crate::consent::Assessment;
 use crate::policy::manifest::Manifest;
 use js_sys::{Function, Promise, Reflect};
-use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(inline_js = "export function import_module(url) { return import(url); }")]
+// The full module's glue and its Wasm, beside this module's glue, loaded once: the Wasm
+// downloads and compiles (streaming, as its bytes arrive) while the glue loads, not after.
+// Served as another type, it goes to the glue as a response (whose warning says why).
+// `import()` of a module file, so no `eval` and nothing a strict CSP forbids. A failed load
+// is forgotten, so the next need tries again.
+#[wasm_bindgen(inline_js = "let fullModule;
+export function load_full(base) {
+  return fullModule ??= (async () => {
+    const wasm = fetch(new URL('policy_consent_full_bg.wasm', base)).then((response) =>
+      response.ok && /^application\\/wasm\\b/.test(response.headers.get('Content-Type'))
+        ? WebAssembly.compileStreaming(response) : response);
+    wasm.catch(() => {});
+    const module = await import(new URL('policy_consent_full.js', base).href);
+    await module.default({ module_or_path: wasm });
+    return module;
+  })().catch((error) => { fullModule = undefined; throw error; });
+}")]
 extern "C" {
-    /// `import(url)`: a module file, so no `eval` and nothing a strict CSP forbids.
-    fn import_module(url: &str) -> Promise;
+    /// The full module's namespace, once initialised.
+    fn load_full(base: &str) -> Promise;
 }
 
 #[wasm_bindgen]
@@ -21,11 +36,6 @@ extern "C" {
     /// The URL of this module's JS glue; the full module sits beside it.
     #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
     static GLUE_URL: js_sys::JsString;
-}
-
-thread_local! {
-    /// The loaded full module's namespace, once initialised.
-    static FULL: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
 fn text(error: JsValue) -> String {
@@ -38,24 +48,8 @@ fn text(error: JsValue) -> String {
 
 /// The full module's namespace, fetching and initialising it the first time.
 async fn full() -> Result<JsValue, String> {
-    if let Some(module) = FULL.with(|f| f.borrow().clone()) {
-        return Ok(module);
-    }
     let base: String = GLUE_URL.with(|u| u.into());
-    let url = web_sys::Url::new_with_base("policy_consent_full.js", &base)
-        .map_err(text)?
-        .href();
-    let module = JsFuture::from(import_module(&url)).await.map_err(text)?;
-    let init: Function = Reflect::get(&module, &"default".into())
-        .map_err(text)?
-        .dyn_into()
-        .map_err(text)?;
-    let ready = init.call0(&JsValue::NULL).map_err(text)?;
-    JsFuture::from(Promise::resolve(&ready))
-        .await
-        .map_err(text)?;
-    FULL.with(|f| *f.borrow_mut() = Some(module.clone()));
-    Ok(module)
+    JsFuture::from(load_full(&base)).await.map_err(text)
 }
 
 /// Fetches and initialises the full module ahead of need.
