@@ -1,11 +1,13 @@
 //! The full module's hand-written JSON (`web::json`) is, byte for byte, what serde makes of
-//! the same values: the policy model of every fixture and corpus policy, comparisons of the
-//! published versions with the manifest's purposes, and arbitrary text.
+//! the same values: the policy model of every fixture and corpus policy, its rendered tree
+//! (the JsonML the DOM builder reads), comparisons of the published versions with the
+//! manifest's purposes, and arbitrary text.
 
 use crate::util::{read, root};
 use policy_consent::consent::Assessment;
 use policy_consent::policy::manifest::Manifest;
 use policy_consent::policy::{self, Format, Policy};
+use policy_consent::render;
 use policy_consent::revision::{Level, compare};
 use policy_consent::web::json::to_json;
 use proptest::prelude::*;
@@ -50,6 +52,26 @@ fn the_model_of_every_policy_is_what_serde_writes() {
             to_json(&policy) == serde_json::to_string(&policy).unwrap(),
             "{name}"
         );
+    }
+}
+
+#[test]
+fn the_rendered_tree_of_every_policy_is_what_serde_writes() {
+    for (name, policy) in policies() {
+        let lang = policy.language();
+        let views = [
+            render::tree::policy(&policy, &render::view::options(lang)),
+            render::tree::policy(&policy, &render::Options::for_lang(lang)),
+        ];
+        for tree in views {
+            let json = to_json(&tree);
+            assert!(json == serde_json::to_string(&tree).unwrap(), "{name}");
+            assert!(
+                json.starts_with("[\"article\",{"),
+                "{name}: {}",
+                &json[..40]
+            );
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 //! the web shell makes markup, so no string ever becomes HTML.
 
 use crate::render::Node as Tree;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Node;
-use web_sys::{Document, Element};
+use web_sys::{Document, Element, Node};
 
 /// The page's document.
 pub fn document() -> Result<Document, JsValue> {
@@ -67,27 +67,30 @@ impl H {
     }
 }
 
+// One call for a whole rendered tree: the tree crosses as one JsonML string and JS makes
+// the nodes. Node by node from Wasm, the Firefox notice's ~600 elements and their text took
+// thousands of boundary calls, each decoding its strings (15 ms warm, ~30 ms on the first
+// run of the glue); `createElement`, `setAttribute` and text nodes all the same.
+#[wasm_bindgen(inline_js = "export function build_tree(json) {
+  const make = (node) => {
+    if (typeof node === 'string') return document.createTextNode(node);
+    const element = document.createElement(node[0]);
+    for (const [name, value] of Object.entries(node[1])) element.setAttribute(name, value);
+    for (let i = 2; i < node.length; i++) element.appendChild(make(node[i]));
+    return element;
+  };
+  return make(JSON.parse(json));
+}")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn build_tree(json: &str) -> Result<Node, JsValue>;
+}
+
 /// Builds DOM nodes for a rendered tree. Element and attribute names come from the renderer
 /// only (or, for a rendering made ahead, are checked against it as it is read); text goes
 /// in as text nodes.
-pub fn from_tree(document: &Document, node: &Tree) -> Result<Node, JsValue> {
-    match node {
-        Tree::Text(text) => Ok(document.create_text_node(text).into()),
-        Tree::Element {
-            tag,
-            attrs,
-            children,
-        } => {
-            let element = document.create_element(tag)?;
-            for (name, value) in attrs {
-                element.set_attribute(name, value)?;
-            }
-            for child in children {
-                element.append_child(&from_tree(document, child)?)?;
-            }
-            Ok(element.into())
-        }
-    }
+pub fn from_tree(node: &Tree) -> Result<Node, JsValue> {
+    build_tree(&super::json::to_json(node))
 }
 
 /// The viewer's rendering as the app takes it, from the full module (`policyView`) or made

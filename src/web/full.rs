@@ -91,8 +91,7 @@ pub fn render_comparison(
     };
     let document = dom::document().map_err(js_error)?;
     let fragment = document.create_document_fragment();
-    let node =
-        dom::from_tree(&document, &render::diff::revision(&revision, min)).map_err(js_error)?;
+    let node = dom::from_tree(&render::diff::revision(&revision, min)).map_err(js_error)?;
     fragment.append_child(&node).map_err(js_error)?;
     Ok(fragment)
 }
@@ -118,8 +117,8 @@ pub fn render_policy(
         "dom" => {
             let document = dom::document().map_err(js_error)?;
             let fragment = document.create_document_fragment();
-            let node = dom::from_tree(&document, &render::tree::policy(&parsed, &options))
-                .map_err(js_error)?;
+            let node =
+                dom::from_tree(&render::tree::policy(&parsed, &options)).map_err(js_error)?;
             fragment.append_child(&node).map_err(js_error)?;
             Ok(fragment.into())
         }
@@ -211,9 +210,7 @@ pub fn policy_view(
             );
         }
     }
-    let document = dom::document().map_err(js_error)?;
-    let node =
-        dom::from_tree(&document, &render::tree::policy(&policy, &options)).map_err(js_error)?;
+    let node = dom::from_tree(&render::tree::policy(&policy, &options)).map_err(js_error)?;
     Ok(dom::view_result(&node, &policy.title))
 }
 
@@ -247,7 +244,7 @@ pub fn notice_changes(
                     )
                     .build()
                     .map_err(js_error)?;
-                let diff = dom::from_tree(&document, &render::diff::diff_paragraphs(&change.diff))
+                let diff = dom::from_tree(&render::diff::diff_paragraphs(&change.diff))
                     .map_err(js_error)?;
                 section.append_child(&diff).map_err(js_error)?;
                 fragment.append_child(&section).map_err(js_error)?;

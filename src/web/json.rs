@@ -1,5 +1,6 @@
 //! The full module's results as JSON text, which the JS side turns into plain objects with
-//! the browser's own `JSON.parse`: the policy model, a comparison and an assessment.
+//! the browser's own `JSON.parse`: the policy model, a comparison, an assessment, and a
+//! rendered tree (JsonML, as `render --format view` writes it) for the DOM builder.
 //!
 //! Written by hand rather than with serde because serde's serializer, monomorphised for
 //! these types and for the JS boundary, was 6 KB of the full module's gzip. The text is
@@ -8,6 +9,7 @@
 
 use crate::consent::Assessment;
 use crate::policy::{Block, ListItem, Policy, Section, Span};
+use crate::render::tree::Node;
 use crate::revision::{Change, DiffPart, Level, Op, Revision, SectionChange};
 
 /// A value that can be written as JSON.
@@ -275,6 +277,38 @@ impl ToJson for Assessment {
             .field("sections", &self.sections)
             .field("purposes", &self.purposes)
             .end();
+    }
+}
+
+impl ToJson for Node {
+    /// JsonML: `["tag",{"name":"value",…},child,…]`, a text node a string.
+    fn write(&self, out: &mut String) {
+        match self {
+            Node::Text(text) => text.write(out),
+            Node::Element {
+                tag,
+                attrs,
+                children,
+            } => {
+                out.push('[');
+                tag.write(out);
+                out.push_str(",{");
+                for (i, (name, value)) in attrs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    name.write(out);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+                for child in children {
+                    out.push(',');
+                    child.write(out);
+                }
+                out.push(']');
+            }
+        }
     }
 }
 

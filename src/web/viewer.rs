@@ -141,9 +141,7 @@ async fn made_ahead_view(shared: &Shared, url: &str, lang: &str) -> Result<JsVal
             made.id, made.version, made.file, want.id, want.version, want.file
         ));
     }
-    let document = dom::document().map_err(|_| "no document".to_string())?;
-    let node =
-        dom::from_tree(&document, &fetched.tree).map_err(|_| "cannot build it".to_string())?;
+    let node = dom::from_tree(&fetched.tree).map_err(|_| "cannot build it".to_string())?;
     Ok(dom::view_result(&node, &fetched.title))
 }
 
