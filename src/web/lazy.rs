@@ -25,10 +25,13 @@ export function load_full(base) {
     await module.default({ module_or_path: wasm });
     return module;
   })().catch((error) => { fullModule = undefined; throw error; });
-}")]
+}
+export function after(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }")]
 extern "C" {
     /// The full module's namespace, once initialised.
     fn load_full(base: &str) -> Promise;
+    /// A promise resolved with `undefined` after `ms` milliseconds.
+    pub fn after(ms: u32) -> Promise;
 }
 
 #[wasm_bindgen]

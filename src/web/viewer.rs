@@ -164,6 +164,12 @@ async fn current_text(shared: &Shared) -> Result<String, String> {
     Ok(text)
 }
 
+/// How long a click waits for the rendering before the viewer opens with a loading note: a
+/// rendering ready by then opens with the dialog, so the page lays out and paints the dialog
+/// once, not a placeholder first (on a first open, while the full module starts, that was
+/// ~15 ms of the main thread's time before the rendering could run).
+const LOADING_NOTE_AFTER_MS: u32 = 100;
+
 /// Opens the viewer at `section` (an element id), loading the policy the first time; with
 /// `upcoming`, the announced version with its changes marked.
 pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
@@ -186,12 +192,10 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
             .ok()
             .and_then(|d| d.active_element())
             .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-        if !dialog.open() {
-            let _ = dialog.show_modal();
-        }
         dialog
     };
     if shared.borrow().policy_loaded == Some(upcoming) {
+        show(&dialog);
         scroll_to(&dialog, section.as_deref());
         return;
     }
@@ -199,6 +203,17 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
     let shared = shared.clone();
     spawn_local(async move {
         let body = dom::find(&dialog, "[data-pc-policy-body]");
+        let first = js_sys::Promise::race(&js_sys::Array::of2(
+            &rendering,
+            &lazy::after(LOADING_NOTE_AFTER_MS),
+        ));
+        // `undefined`: the wait ran out first, so the loading note shows meanwhile.
+        if wasm_bindgen_futures::JsFuture::from(first)
+            .await
+            .is_ok_and(|v| v.is_undefined())
+        {
+            show(&dialog);
+        }
         let shown = wasm_bindgen_futures::JsFuture::from(rendering).await;
         // A node goes on the page once: the next rendering is a new one.
         shared.borrow_mut().view = None;
@@ -221,6 +236,7 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
                     let _ = body.append_child(&node);
                 }
                 shared.borrow_mut().policy_loaded = Some(upcoming);
+                show(&dialog);
                 scroll_to(&dialog, section.as_deref());
             }
             Err(e) => {
@@ -229,9 +245,17 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
                     let message = format!("{} ({e})", shared.borrow().strings.get("policy.error"));
                     body.set_text_content(Some(&message));
                 }
+                show(&dialog);
             }
         }
     });
+}
+
+/// Opens the viewer's dialog, unless it is open.
+fn show(dialog: &HtmlDialogElement) {
+    if !dialog.open() {
+        let _ = dialog.show_modal();
+    }
 }
 
 fn scroll_to(dialog: &HtmlDialogElement, section: Option<&str>) {

@@ -100,6 +100,53 @@ test("the viewer from the banner: the rendering made ahead, with neither the ful
   }
 });
 
+test("the viewer opens once with its policy when the rendering is ready, else with a loading note first", async () => {
+  // What the dialog holds at the moment it opens, and whether it ever showed the note.
+  const watch = () => {
+    window.__opened = [];
+    new MutationObserver(() => {
+      const dialog = document.querySelector('[data-pc="policy"]');
+      if (dialog?.open && window.__opened.length === 0) window.__opened.push(dialog.querySelector("[data-pc-policy-body]").textContent.slice(0, 40));
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ["open"] });
+  };
+  // Ready: the hover has rendered it before the click.
+  let context = await env.browser.newContext();
+  let page = await newPage(context);
+  await page.addInitScript(watch);
+  await page.goto(`${env.url}/`);
+  await page.waitForFunction(() => window.policyConsent);
+  const link = '[data-pc="banner"] [data-pc-action="policy"]';
+  await page.hover(link);
+  await page.waitForLoadState("networkidle");
+  await page.click(link);
+  await page.waitForSelector('[data-pc="policy"][open] article.pc-policy');
+  const [ready] = await page.evaluate(() => window.__opened);
+  assert.doesNotMatch(ready, /Loading/);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+  // Slow: the rendering arrives after a second; the dialog is open with the note long before.
+  context = await env.browser.newContext();
+  await context.route("**/privacy-policy.view.json", async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+  });
+  page = await newPage(context);
+  await page.addInitScript(watch);
+  await page.goto(`${env.url}/`);
+  await page.waitForFunction(() => window.policyConsent);
+  const clicked = await page.evaluate(() => performance.now());
+  await page.click(link);
+  await page.waitForSelector('[data-pc="policy"][open]');
+  const waited = (await page.evaluate(() => performance.now())) - clicked;
+  assert.equal(await page.locator('[data-pc="policy"] article.pc-policy').count(), 0, `open after ${waited} ms`);
+  assert.match(await page.locator("[data-pc-policy-body]").textContent(), /Loading the policy/);
+  assert.ok(waited < 900, `the dialog opened ${waited} ms after the click`);
+  await page.waitForSelector('[data-pc="policy"][open] article.pc-policy #s-2-5');
+  assert.match((await page.evaluate(() => window.__opened))[0], /Loading/);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test("a rendering made ahead that is missing, stale or hostile is not used: the text is rendered, once", async () => {
   const published = JSON.parse(readFileSync(new URL("../../policy/privacy-policy.view.json", import.meta.url), "utf8"));
   const stale = { ...published, policy: { ...published.policy, version: "2000-01" } };
