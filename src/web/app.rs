@@ -379,7 +379,8 @@ impl App {
         Ok(())
     }
 
-    fn remember_opener(&mut self) {
+    /// Remembers the focused element, to give focus back to when a dialog closes.
+    pub(crate) fn remember_opener(&mut self) {
         self.opener = dom::document()
             .ok()
             .and_then(|d| d.active_element())

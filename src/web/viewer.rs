@@ -188,10 +188,7 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
         let Ok(dialog) = dialog.dyn_into::<HtmlDialogElement>() else {
             return;
         };
-        app.opener = dom::document()
-            .ok()
-            .and_then(|d| d.active_element())
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        app.remember_opener();
         dialog
     };
     if shared.borrow().policy_loaded == Some(upcoming) {
@@ -217,7 +214,7 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
         let shown = wasm_bindgen_futures::JsFuture::from(rendering).await;
         // A node goes on the page once: the next rendering is a new one.
         shared.borrow_mut().view = None;
-        match shown {
+        let loaded = match shown {
             Ok(view) => {
                 let node = js_sys::Reflect::get(&view, &"node".into())
                     .ok()
@@ -236,8 +233,7 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
                     let _ = body.append_child(&node);
                 }
                 shared.borrow_mut().policy_loaded = Some(upcoming);
-                show(&dialog);
-                scroll_to(&dialog, section.as_deref());
+                true
             }
             Err(e) => {
                 if let Some(body) = body {
@@ -245,8 +241,12 @@ pub fn open(shared: &Shared, section: Option<String>, upcoming: bool) {
                     let message = format!("{} ({e})", shared.borrow().strings.get("policy.error"));
                     body.set_text_content(Some(&message));
                 }
-                show(&dialog);
+                false
             }
+        };
+        show(&dialog);
+        if loaded {
+            scroll_to(&dialog, section.as_deref());
         }
     });
 }
