@@ -10,8 +10,8 @@
 //   started       … and PolicyConsent.start has returned: the page as shipped
 //   vanilla-cookieconsent   the peer whose heap is issue 7's target, for reference
 //
-// The stops are made by editing a copy of www/policy-consent.js at its `await` lines; the
-// script fails if one is not found.
+// The stops are made by editing a copy of www/policy-consent.js: an endless wait before one
+// of its `await` lines; the script fails if the line is not found.
 // usage: node bench/heap.mjs [-n 3]   (after scripts/build-wasm.sh; bench's npm ci)
 import { chromium } from "playwright-core";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -23,7 +23,8 @@ import { serve } from "../scripts/serve.mjs";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
 const argv = process.argv.slice(2);
-const runs = Number(argv[argv.indexOf("-n") + 1] || 3);
+const runs = argv.includes("-n") ? Number(argv[argv.indexOf("-n") + 1]) : 3;
+if (!(runs >= 1)) throw new Error("usage: node bench/heap.mjs [-n RUNS]");
 const STEPS = [
   ["loader", 'const { default: init, PolicyConsent } = await import("./pkg/policy_consent.js");'],
   ["glue", "await init({ module_or_path: wasm });"],
@@ -38,10 +39,10 @@ async function page(name, stopBefore) {
   await cp(join(root, "www/pkg"), join(dir, "vendor/pkg"), { recursive: true });
   let loader = await readFile(join(root, "www/policy-consent.js"), "utf8");
   if (stopBefore) {
-    const keep = "painted?.remove();";
-    if (!loader.includes(stopBefore) || !loader.includes(keep)) throw new Error(`www/policy-consent.js: no \`${loader.includes(keep) ? stopBefore : keep}\` to stop at`);
-    // Stop here, and keep the painted banner (the catch would remove it).
-    loader = loader.replace(stopBefore, `throw "heap-stop";\n  ${stopBefore}`).replace(keep, `if (error !== "heap-stop") ${keep}`);
+    if (!loader.includes(stopBefore)) throw new Error(`www/policy-consent.js: no \`${stopBefore}\` to stop at`);
+    // Wait here for good: the banner stays, and nothing else runs (not the catch, whose
+    // error event would count the CustomEvent interface in the wrong step).
+    loader = loader.replace(stopBefore, `await new Promise(() => {});\n  ${stopBefore}`);
   }
   await writeFile(join(dir, "vendor/policy-consent.js"), loader);
   return dir;
@@ -94,7 +95,11 @@ for (let round = 0; round < runs; round++) {
 }
 for (const [, dir] of pages.slice(1)) await rm(dir, { recursive: true, force: true });
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+// As bench/banner.mjs: the mean of the middle two for an even count.
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 console.log(`JS heap after GC, ${runs} runs, medians (KB = 1024 bytes)\n`);
 console.log("| page | heap KB | + KB |");
 console.log("|---|---|---|");
