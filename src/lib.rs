@@ -15,3 +15,9 @@ mod hash;
 mod lowercase;
 mod search;
 mod sort;
+
+// Talc instead of std's dlmalloc: 2.6 KiB gzip less in each module, for ~5% more time in
+// allocation-heavy work (the full module's comparison: 18–20 → 20–21 ms at best, warm).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
