@@ -121,3 +121,28 @@ fn assesses_a_revision_against_the_manifests_citations() {
         assert!(error(bad).is_some(), "{bad}");
     }
 }
+
+/// The consent app decodes manifests and records with the vendored serde-wasm-bindgen,
+/// whose errors name a float through JS rather than Rust's float formatting
+/// (vendor/serde-wasm-bindgen/PATCHED.md): the messages still say what was wrong.
+#[wasm_bindgen_test]
+fn a_manifest_with_a_wrong_number_says_so() {
+    use policy_consent::policy::manifest::Manifest;
+    let decode = |json: &str| {
+        serde_wasm_bindgen::from_value::<Manifest>(js_sys::JSON::parse(json).unwrap())
+            .unwrap_err()
+            .to_string()
+    };
+    let base = include_str!("../policy/consent.json");
+    let version = base.replacen(r#""version": "2026-11""#, r#""version": 1.5"#, 1);
+    assert_ne!(version, base, "the sample manifest's version moved");
+    assert_eq!(
+        decode(&version),
+        "Error: invalid type: floating point `1.5`, expected a string"
+    );
+    let whole = base.replacen(r#""version": "2026-11""#, r#""version": 2"#, 1);
+    assert_eq!(
+        decode(&whole),
+        "Error: invalid type: floating point `2`, expected a string"
+    );
+}
