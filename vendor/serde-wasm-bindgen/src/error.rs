@@ -68,7 +68,7 @@ impl std::fmt::Display for Unexpected<'_> {
             Signed(i) => write!(f, "integer `{}`", i),
             Float(v) => {
                 let text = js_sys::Number::from(v)
-                    .to_string(10)
+                    .to_string_with_radix(10)
                     .map(String::from)
                     .unwrap_or_default();
                 write!(f, "floating point `{}`", text)
