@@ -15,7 +15,7 @@ use crate::policy::manifest::{self, AgeGate, Manifest, MinorsRule, Purpose};
 use crate::policy::model;
 use crate::revision::Level;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// What the shell knows about the policy being served.
@@ -338,9 +338,9 @@ pub struct Engine {
 /// Digest of what a purpose is: a change here asks again for that purpose.
 pub fn definition_digest(purpose: &Purpose) -> String {
     let mut recipients = purpose.recipients.clone();
-    recipients.sort();
+    crate::sort::sort(&mut recipients);
     let mut modes = purpose.consent_mode.clone();
-    modes.sort();
+    crate::sort::sort(&mut modes);
     model::digest(&format!(
         "required={} sale_or_share={} minors={:?} recipients={} consent_mode={}",
         purpose.required,
@@ -1193,14 +1193,14 @@ impl Engine {
         } else if !self.record.policy.sections.is_empty() && !current.sections.is_empty() {
             let old = &self.record.policy.sections;
             let new = &current.sections;
-            let changed: Vec<String> = old
+            let mut changed: Vec<String> = old
                 .keys()
                 .chain(new.keys())
                 .filter(|id| old.get(*id) != new.get(*id))
                 .cloned()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
                 .collect();
+            crate::sort::sort(&mut changed);
+            changed.dedup();
             if changed.is_empty() {
                 Assessment {
                     level: Level::Cosmetic,

@@ -302,11 +302,12 @@ impl Strings {
         } else {
             (BANNER_EN, EN)
         };
-        let mut table: BTreeMap<String, String> = banner
-            .iter()
-            .chain(base)
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        // Inserted one by one (the later of two equal keys wins, as with `collect`):
+        // collecting into a BTreeMap sorts with std's sort, a few KB more Wasm.
+        let mut table = BTreeMap::new();
+        for (k, v) in banner.iter().chain(base) {
+            table.insert(k.to_string(), v.to_string());
+        }
         let language = locale.split(['-', '_']).next().unwrap_or(locale);
         for (key, overrides) in &manifest.strings {
             let applies = key.eq_ignore_ascii_case(locale)

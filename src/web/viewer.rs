@@ -366,14 +366,15 @@ pub fn fill_notice(shared: &Shared) {
 
 /// Shows only the sections whose text contains the query (case-insensitive; any script).
 pub fn filter(root: &Element, query: &str) {
-    let query = query.trim().to_lowercase();
+    // The crate's lowercasing and search: std's would bring their Unicode tables into the app.
+    let query = crate::lowercase::lower(query.trim());
     let Some(dialog) = dom::find(root, "[data-pc=\"policy\"]") else {
         return;
     };
     let mut shown = 0;
     for section in dom::find_all(&dialog, "section.pc-section") {
-        let text = section.text_content().unwrap_or_default().to_lowercase();
-        let matches = query.is_empty() || text.contains(&query);
+        let text = crate::lowercase::lower(&section.text_content().unwrap_or_default());
+        let matches = query.is_empty() || crate::search::contains(&text, &query);
         if matches {
             shown += 1;
             let _ = section.remove_attribute("hidden");
