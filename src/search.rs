@@ -118,6 +118,22 @@ pub(crate) fn split<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Ite
     })
 }
 
+/// `haystack` with every `from` replaced by `to`, as `haystack.replace(from, to)` (for an
+/// empty `from`, which std puts between every character, the text is returned unchanged).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the consent app's, and tests'
+pub(crate) fn replace(haystack: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(haystack.len());
+    let mut pieces = split(haystack, from);
+    if let Some(first) = pieces.next() {
+        out.push_str(first);
+    }
+    for piece in pieces {
+        out.push_str(to);
+        out.push_str(piece);
+    }
+    out
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use proptest::prelude::*;
@@ -134,6 +150,7 @@ mod tests {
             }
             prop_assert_eq!(super::split_once(&hay, &needle), hay.split_once(needle.as_str()));
             prop_assert_eq!(super::split(&hay, &needle).collect::<Vec<_>>(), hay.split(needle.as_str()).collect::<Vec<_>>());
+            prop_assert_eq!(super::replace(&hay, &needle, "<x>"), hay.replace(needle.as_str(), "<x>"));
         }
     }
 

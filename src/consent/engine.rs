@@ -537,8 +537,12 @@ impl Engine {
                         state: if self.granted(&p.id) {
                             "granted".into()
                         } else {
-                            r.map_or("denied", |r| serde_json_state(r.state))
-                                .replace("granted", "denied")
+                            // Not granted now: a grant on record no longer holds.
+                            match r.map_or("denied", |r| serde_json_state(r.state)) {
+                                "granted" => "denied",
+                                state => state,
+                            }
+                            .to_string()
                         },
                         required: p.required,
                         at: r.map(|r| iso8601(r.at)),

@@ -244,10 +244,11 @@ impl App {
                     self.strings.get("notice.minor.text"),
                 )?),
                 Prompt::UpcomingChange { date, .. } if !self.dismissed.contains("upcoming") => {
-                    let text = self
-                        .strings
-                        .get("notice.upcoming.text")
-                        .replace("{date}", &self.strings.date(date));
+                    let text = crate::search::replace(
+                        self.strings.get("notice.upcoming.text"),
+                        "{date}",
+                        &self.strings.date(date),
+                    );
                     Some(ui::notice_bar(&self.strings, "upcoming", &text)?)
                 }
                 _ => None,

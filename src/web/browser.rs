@@ -96,7 +96,7 @@ impl Store for CookieStore {
     fn get(&self, key: &str) -> Result<Option<String>, String> {
         let cookies = Self::document()?.cookie().map_err(message)?;
         let name = Self::name(key);
-        for pair in cookies.split("; ") {
+        for pair in crate::search::split(&cookies, "; ") {
             if let Some(value) = pair
                 .strip_prefix(&name)
                 .and_then(|rest| rest.strip_prefix('='))
