@@ -120,7 +120,7 @@ pub(crate) fn split<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Ite
 
 /// `haystack` with every `from` replaced by `to`, as `haystack.replace(from, to)` (for an
 /// empty `from`, which std puts between every character, the text is returned unchanged).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the consent app's, and tests'
+#[allow(dead_code)] // the consent app's (and the tests'): not the CLI's or the full module's
 pub(crate) fn replace(haystack: &str, from: &str, to: &str) -> String {
     let mut out = String::with_capacity(haystack.len());
     let mut pieces = split(haystack, from);

@@ -108,14 +108,16 @@ async fn fetch_json(url: &str) -> Result<JsValue, String> {
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|e| format!("{url}: {e:?}"))?;
+        .map_err(|e| format!("{url}: {}", super::js_text(&e)))?;
     let response: web_sys::Response = response
         .dyn_into()
         .map_err(|_| "not a response".to_string())?;
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let promise = response.json().map_err(|e| format!("{url}: {e:?}"))?;
+    let promise = response
+        .json()
+        .map_err(|e| format!("{url}: {}", super::js_text(&e)))?;
     JsFuture::from(promise)
         .await
         .map_err(|_| format!("{url}: not JSON"))

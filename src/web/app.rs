@@ -789,7 +789,7 @@ fn on_action(shared: &Shared, action: &str, button: &Element) {
         "settings" | "open-settings" => shared
             .borrow_mut()
             .open_settings()
-            .map_err(|e| format!("{e:?}")),
+            .map_err(|e| super::js_text(&e)),
         "save" => {
             let granted = checked_purposes(button);
             let result = act(shared, Event::Save { granted }, Method::Settings);

@@ -52,11 +52,23 @@ pub(crate) fn to_js<T: serde::Serialize + ?Sized>(
 /// A value thrown by JS as an error for our caller: its message, else its text.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn js_error(value: wasm_bindgen::JsValue) -> wasm_bindgen::JsError {
+    wasm_bindgen::JsError::new(&js_text(&value))
+}
+
+/// What a value thrown by JS says: an error's message, a string, else JS's `String(value)`.
+/// (Not `{value:?}`: that brings wasm-bindgen's debug formatter into the glue, and writes
+/// an error's whole stack.)
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn js_text(value: &wasm_bindgen::JsValue) -> String {
     use wasm_bindgen::JsCast;
-    let text = value
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_name = String)]
+        fn js_string(value: &wasm_bindgen::JsValue) -> String;
+    }
+    value
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"));
-    wasm_bindgen::JsError::new(&text)
+        .unwrap_or_else(|| js_string(value))
 }
