@@ -33,7 +33,9 @@ const WORDS = {
   },
 };
 
-const here = new URL(import.meta.url).href;
+// Plain strings, not URL objects: the first URL a page makes has Blink build the interface,
+// ~4 KB of the page's heap (import.meta.url is absolute already).
+const here = import.meta.url;
 const tag = [...document.querySelectorAll("script[src]")].find((s) => s.src === here) ?? document.querySelector("script[data-manifest]");
 const data = tag?.dataset ?? {};
 const options = {
@@ -129,7 +131,7 @@ try {
   painted?.addEventListener("click", remember);
   // The module and its code in parallel: the Wasm downloads (and compiles, streaming) while
   // the JS glue and its imports load.
-  const wasm = fetch(new URL("./pkg/policy_consent_bg.wasm", import.meta.url));
+  const wasm = fetch(import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url));
   const { default: init, PolicyConsent } = await import("./pkg/policy_consent.js");
   await init({ module_or_path: wasm });
   window.policyConsent = await PolicyConsent.start({ ...options, manifest });

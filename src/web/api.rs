@@ -1,6 +1,6 @@
 //! The JS API of the consent app module: `PolicyConsent`.
 
-use super::app::{self, App, Options, Parts, Shared};
+use super::app::{self, App, Link, Options, Parts, Shared};
 use super::storage::{Chain, MemoryStore, Store};
 use super::strings::{Strings, choose_locale};
 use super::{browser, dom, js_error, lazy, signals, to_js, viewer};
@@ -145,15 +145,6 @@ fn looks_like_url(value: &str) -> bool {
             || value.ends_with(".md"))
 }
 
-fn resolve(url: &str) -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    web_sys::Url::new_with_base(url, &base)
-        .map(|u| u.href())
-        .unwrap_or_else(|_| url.to_string())
-}
-
 fn page_locales(option: Option<&str>) -> String {
     let mut candidates: Vec<String> = option.map(str::to_string).into_iter().collect();
     if let Some(lang) = dom::document()
@@ -282,22 +273,18 @@ impl PolicyConsent {
         if let Some(problem) = problems.first() {
             return Err(JsError::new(&format!("policy-consent: {problem}")));
         }
+        // Addresses are kept with the page's address as it is now and resolved when used
+        // (see `Link`); document.URL is location.href without the Location interface.
+        let base = dom::document()
+            .ok()
+            .and_then(|d| d.url().ok())
+            .unwrap_or_default();
+        let link = |key| get_string(&options, key).map(|given| Link::new(given, &base));
         let (policy_url, policy_text) = match get_string(&options, "policy") {
-            Some(p) if looks_like_url(&p) => (Some(resolve(&p)), None),
+            Some(p) if looks_like_url(&p) => (Some(Link::new(p, &base)), None),
             Some(p) => (None, Some(p)),
             None => (None, None),
         };
-        // Old versions are published in `versions/` beside the policy (or the policy is one of them).
-        let versions_url = get_string(&options, "versions")
-            .map(|v| resolve(&v))
-            .or_else(|| {
-                let (dir, _) = policy_url.as_ref()?.rsplit_once('/')?;
-                Some(if dir.ends_with("/versions") {
-                    format!("{dir}/")
-                } else {
-                    format!("{dir}/versions/")
-                })
-            });
         let verify = get(&options, "guardian")
             .and_then(|g| get(&g, "verify"))
             .and_then(|f| f.dyn_into::<Function>().ok());
@@ -346,6 +333,16 @@ impl PolicyConsent {
             store.set_beside(&format!("{key}:backup"), raw);
         });
 
+        let host = Options {
+            policy_url,
+            policy_text,
+            versions: link("versions"),
+            verify,
+            receipt_endpoint: link("receiptEndpoint"),
+            view_url: link("policyView"),
+            mount,
+        };
+
         // A returning visitor under an older version that the changelog does not cover:
         // compare with the published old text when there is one.
         let mut policy_state = CurrentPolicy::default();
@@ -357,9 +354,9 @@ impl PolicyConsent {
                 policy_state.comparison = lazy::assess_published(
                     &manifest,
                     old,
-                    policy_url.as_deref(),
-                    policy_text.as_deref(),
-                    versions_url.as_deref(),
+                    host.policy_href().as_deref(),
+                    host.policy_text.as_deref(),
+                    host.versions_url().as_deref(),
                 )
                 .await;
             }
@@ -367,7 +364,7 @@ impl PolicyConsent {
         let gpc = signals::gpc();
         let config = Config {
             locale: locale.clone(),
-            guardian_verification: verify.is_some(),
+            guardian_verification: host.verify.is_some(),
             host_birth: birth,
         };
         let engine = Engine::start(Init {
@@ -384,24 +381,14 @@ impl PolicyConsent {
             .purposes
             .values()
             .any(|p| p.by != crate::consent::Actor::System);
-        let receipt_endpoint = get_string(&options, "receiptEndpoint").map(|u| resolve(&u));
-        let view_url = get_string(&options, "policyView").map(|u| resolve(&u));
+        let receipt_endpoint = host.receipt_endpoint.as_ref().map(Link::href);
         let strings = Strings::new(&locale, &manifest);
-        let options = Options {
-            policy_url,
-            policy_text,
-            versions_url,
-            verify,
-            receipt_endpoint: receipt_endpoint.clone(),
-            view_url,
-            mount,
-        };
         let app = App::new(Parts {
             engine,
             strings,
             store,
             key,
-            options,
+            options: host,
             gpc,
             config,
             policy_state,

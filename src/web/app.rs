@@ -27,14 +27,63 @@ pub(crate) type Shared = Rc<RefCell<App>>;
 
 /// The host's options, read from the object passed to `PolicyConsent.start`.
 pub(crate) struct Options {
-    pub policy_url: Option<String>,
+    pub policy_url: Option<Link>,
     pub policy_text: Option<String>,
-    pub versions_url: Option<String>,
+    /// The `versions` option, if given (else see [`Options::versions_url`]).
+    pub versions: Option<Link>,
     pub verify: Option<Function>,
-    pub receipt_endpoint: Option<String>,
+    pub receipt_endpoint: Option<Link>,
     /// The viewer's rendering made ahead of time, if the host publishes one.
-    pub view_url: Option<String>,
+    pub view_url: Option<Link>,
     pub mount: Option<Element>,
+}
+
+impl Options {
+    /// The policy's address, resolved.
+    pub fn policy_href(&self) -> Option<String> {
+        self.policy_url.as_ref().map(Link::href)
+    }
+
+    /// Where old versions are published: the `versions` option, else `versions/` beside the
+    /// policy (or the policy's own folder, when it is one of them).
+    pub fn versions_url(&self) -> Option<String> {
+        if let Some(versions) = &self.versions {
+            return Some(versions.href());
+        }
+        let policy = self.policy_href()?;
+        let (dir, _) = policy.rsplit_once('/')?;
+        Some(if dir.ends_with("/versions") {
+            format!("{dir}/")
+        } else {
+            format!("{dir}/versions/")
+        })
+    }
+}
+
+/// An address the host gave, resolved against the page's address at start only when it is
+/// used: the first `URL` object a page makes has Blink build the interface (~5 KB of the
+/// page's heap), which a first visit that fetches nothing need not pay.
+#[derive(Clone)]
+pub(crate) struct Link {
+    given: String,
+    base: String,
+}
+
+impl Link {
+    /// `given`, to be resolved against `base` (the page's address when the app started).
+    pub fn new(given: String, base: &str) -> Link {
+        Link {
+            given,
+            base: base.to_string(),
+        }
+    }
+
+    /// The absolute address (or the given text, if it is not one relative to the page).
+    pub fn href(&self) -> String {
+        web_sys::Url::new_with_base(&self.given, &self.base)
+            .map(|u| u.href())
+            .unwrap_or_else(|_| self.given.clone())
+    }
 }
 
 /// What a running UI is made from.
@@ -486,7 +535,7 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
         let receipt = changed
             .then(|| super::to_js(&app.engine.receipt(now())).ok())
             .flatten();
-        let endpoint = app.options.receipt_endpoint.clone();
+        let endpoint = app.options.receipt_endpoint.as_ref().map(Link::href);
         app.activated.extend(granted.iter().cloned());
         (granted, detail, listeners, receipt, endpoint)
     };

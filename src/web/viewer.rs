@@ -62,8 +62,9 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
         .borrow()
         .options
         .view_url
-        .clone()
-        .filter(|_| !upcoming && key.consented.is_none());
+        .as_ref()
+        .filter(|_| !upcoming && key.consented.is_none())
+        .map(super::app::Link::href);
     let render = {
         let shared = shared.clone();
         let lang = key.lang.clone();
@@ -126,11 +127,11 @@ async fn made_ahead_view(shared: &Shared, url: &str, lang: &str) -> Result<JsVal
     let want = {
         let app = shared.borrow();
         let policy = &app.engine.manifest().policy;
-        let url = app.options.policy_url.as_deref();
+        let url = app.options.policy_href();
         Stamp {
             id: policy.id.clone(),
             version: policy.version.clone(),
-            file: view::file_name(url.ok_or("the policy is given as text, not a file")?)
+            file: view::file_name(&url.ok_or("the policy is given as text, not a file")?)
                 .to_string(),
         }
     };
@@ -150,7 +151,7 @@ async fn current_text(shared: &Shared) -> Result<String, String> {
     let (url, text, cached) = {
         let app = shared.borrow();
         (
-            app.options.policy_url.clone(),
+            app.options.policy_href(),
             app.options.policy_text.clone(),
             app.policy_text.clone(),
         )
@@ -294,8 +295,8 @@ async fn texts(
             .as_ref()
             .and_then(|u| u.source.clone());
         (
-            app.options.policy_url.clone(),
-            app.options.versions_url.clone(),
+            app.options.policy_href(),
+            app.options.versions_url(),
             from,
             upcoming_source,
         )
