@@ -401,14 +401,20 @@ impl App {
     }
 
     /// Keeps the banner the loader painted when the engine asks for the same one (a first
-    /// visit: nothing stored); any other prompt replaces it.
+    /// visit: nothing stored); any other prompt replaces it, and none removes it.
     pub(crate) fn adopt_banner(&mut self) {
-        if let Prompt::Banner { reason } = self.engine.prompt() {
-            let painted = dom::find(&self.root, "[data-pc=\"banner\"]").is_some();
-            if painted && reason == crate::consent::AskReason::FirstVisit {
-                self.shown = self.banner_signature(&reason);
-            }
+        if dom::find(&self.root, "[data-pc=\"banner\"]").is_none() {
+            return;
         }
+        // Kept when it is what the app would show; else the next render removes it. Another
+        // tab may have decided since the loader painted it (an app started on demand is
+        // often started by that decision).
+        self.shown = match self.engine.prompt() {
+            Prompt::Banner { reason } if reason == crate::consent::AskReason::FirstVisit => {
+                self.banner_signature(&reason)
+            }
+            _ => "painted".into(),
+        };
     }
 
     /// Opens the settings dialog, built from the current state.
