@@ -1,6 +1,7 @@
 // policy-consent loader: <script type="module" src="policy-consent.js" data-manifest="…" data-policy="…">.
 // Also data-lang, data-storage, data-versions, data-receipt-endpoint, data-policy-view, and
-// data-birth="YYYY-MM" (with age_gate "host"), the StartOptions of the same names.
+// data-birth="YYYY-MM" (with age_gate "host"), the StartOptions of the same names; and
+// data-start="on-demand" (below).
 //
 // The banner path is this file, the stylesheet and the manifest. On a first visit (nothing
 // stored) the banner is painted at once, from the manifest, with the markup the consent app
@@ -8,8 +9,15 @@
 // data-manifest, or read from the page with no request before the banner: data-manifest="#id"
 // names a <script type="application/json" id="id">, or window.policyConsentOptions.manifest
 // is the object. Every decision is the app's: a click made before it is ready is replayed to
-// it. The started instance is window.policyConsent. Options that are not strings (a guardian
-// `verify` function, say) go on window.policyConsentOptions beforehand.
+// it. The started instance is window.policyConsent; window.policyConsentReady() resolves with
+// it. Options that are not strings (a guardian `verify` function, say) go on
+// window.policyConsentOptions beforehand.
+//
+// With data-start="on-demand" (or the option start: "on-demand"), a first visit loads the
+// app's code but starts it only when something needs it: the visitor's pointer or focus
+// reaching the banner, policyConsentReady(), or a decision stored by another tab. Until then
+// window.policyConsent is undefined, and the page's JS heap ~130 KB smaller. It starts at once
+// anyway when the page needs it at once (see neededAtOnce).
 
 // The banner's built-in words, the same as src/web/strings.rs (tests/tests.rs checks).
 const WORDS = {
@@ -118,30 +126,79 @@ async function fetched(url) {
   return response.json();
 }
 
+/** Whether something on a first visit needs the app before the visitor does: a gated element
+ * every purpose of which is required (it runs at once), Consent Mode defaults for a page with
+ * gtag or a dataLayer, or receipts a former load could not deliver. */
+function neededAtOnce(manifest) {
+  const purposes = manifest.purposes ?? [];
+  const required = new Set(purposes.filter((p) => p.required).map((p) => p.id));
+  const gated = [...document.querySelectorAll("[data-consent]")].some((e) => {
+    const ids = e.getAttribute("data-consent").split(/\s+/).filter(Boolean);
+    return ids.length > 0 && ids.every((id) => required.has(id));
+  });
+  const consentMode = purposes.some((p) => p.consent_mode?.length) && (window.gtag != null || window.dataLayer != null);
+  return gated || consentMode || (options.receiptEndpoint != null && stored(`policy-consent:${manifest.policy.id}:receipts`));
+}
+
 let painted = null;
-try {
-  const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
-  painted = paint(manifest);
-  // A click on the painted banner before the app is ready is remembered and replayed.
-  let early = null;
-  const remember = (event) => {
-    const action = event.target.closest?.("[data-pc-action]")?.dataset.pcAction;
-    if (action) early = action;
-  };
-  painted?.addEventListener("click", remember);
-  // The module and its code in parallel: the Wasm downloads (and compiles, streaming) while
-  // the JS glue and its imports load.
-  const wasm = fetch(import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url));
-  const { default: init, PolicyConsent } = await import("./pkg/policy_consent.js");
+let demand = () => {};
+// window.policyConsentReady(): the started app, when it has started; with data-start="on-demand"
+// it starts it now. Rejects with the error when the app cannot start.
+const ready = start();
+ready.catch(() => {});
+window.policyConsentReady = () => (demand(), ready);
+
+async function start() {
+  try {
+    const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
+    painted = paint(manifest);
+    // A click on the painted banner before the app is ready is remembered and replayed.
+    let early = null;
+    const remember = (event) => {
+      const action = event.target.closest?.("[data-pc-action]")?.dataset.pcAction;
+      if (action) early = action;
+    };
+    painted?.addEventListener("click", remember);
+    const url = import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url);
+    if (painted && (options.start ?? data.start) === "on-demand" && !neededAtOnce(manifest)) {
+      // On demand: the Wasm downloads and compiles now, off the main thread, and the JS glue
+      // loads, but the instance and the app's start (~140 KB of JS heap) wait for the visitor
+      // to reach the banner, for the host (policyConsentReady), or for a decision made in
+      // another tab.
+      const glue = import("./pkg/policy_consent.js");
+      glue.catch(() => {});
+      const module = fetch(url).then((r) => (r.ok && /^application\/wasm\b/.test(r.headers.get("Content-Type")) ? WebAssembly.compileStreaming(r) : r));
+      module.catch(() => {});
+      await new Promise((resolve) => {
+        demand = resolve;
+        for (const type of ["pointerover", "pointerdown", "focusin", "keydown", "click"]) painted.addEventListener(type, resolve, { once: true });
+        const key = `policy-consent:${manifest.policy.id}`;
+        window.addEventListener("storage", (e) => e.key === key && resolve());
+        document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && stored(key) && resolve());
+      });
+      demand = () => {};
+      await startApp(glue, module, manifest);
+    } else {
+      // The module and its code in parallel: the Wasm downloads (and compiles, streaming)
+      // while the JS glue and its imports load.
+      await startApp(null, fetch(url), manifest);
+    }
+    painted?.removeEventListener("click", remember);
+    if (early) painted?.querySelector(`[data-pc-action="${early}"]`)?.click();
+    return window.policyConsent;
+  } catch (error) {
+    // Fail closed and say so: no banner whose buttons do nothing, nothing gated runs, and the
+    // site hears why.
+    painted?.remove();
+    const message = String(error?.message ?? error);
+    console.error("policy-consent:", message);
+    window.dispatchEvent(new CustomEvent("policy-consent:error", { detail: { message } }));
+    throw error;
+  }
+}
+
+async function startApp(glue, wasm, manifest) {
+  const { default: init, PolicyConsent } = await (glue ?? import("./pkg/policy_consent.js"));
   await init({ module_or_path: wasm });
   window.policyConsent = await PolicyConsent.start({ ...options, manifest });
-  painted?.removeEventListener("click", remember);
-  if (early) painted?.querySelector(`[data-pc-action="${early}"]`)?.click();
-} catch (error) {
-  // Fail closed and say so: no banner whose buttons do nothing, nothing gated runs, and the
-  // site hears why.
-  painted?.remove();
-  const message = String(error?.message ?? error);
-  console.error("policy-consent:", message);
-  window.dispatchEvent(new CustomEvent("policy-consent:error", { detail: { message } }));
 }

@@ -127,6 +127,117 @@ test("data-birth: the host's birth month makes accepting one click; a wrong one 
   await other.close();
 });
 
+/** /e2e/host-birth.html (strict CSP) with more attributes on the loader and more markup in <main>. */
+async function hostPage(context, { attributes = "", main = "" } = {}) {
+  await context.route("**/e2e/host-birth.html", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text())
+      .replace('<script type="module" src="/policy-consent.js"', `<script type="module" src="/policy-consent.js" ${attributes}`)
+      .replace("</main>", `${main}</main>`);
+    const csp = main.includes("<script") ? {} : { "content-security-policy": CSP["/csp.html"] };
+    await route.fulfill({ response, body, headers: { ...response.headers(), ...csp } });
+  });
+  const page = await newPage(context);
+  await page.addInitScript(() => {
+    window.__ready = 0;
+    addEventListener("policy-consent:ready", () => window.__ready++);
+  });
+  await page.goto(env.url + "/e2e/host-birth.html");
+  await page.locator($("banner")).waitFor();
+  return page;
+}
+
+const ON_DEMAND = 'data-start="on-demand"';
+
+test("data-start=on-demand: the app waits for the visitor (Wasm and glue loaded), a click is one decision", async () => {
+  const context = await env.browser.newContext();
+  const page = await hostPage(context, { attributes: ON_DEMAND });
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith("/pkg/policy_consent.js")));
+  await page.waitForTimeout(500);
+  assert.deepEqual(await page.evaluate(() => [typeof window.policyConsent, window.__ready]), ["undefined", 0]);
+  const loaded = await page.evaluate(() => performance.getEntriesByType("resource").map((r) => r.name.split("/").pop()));
+  assert.ok(loaded.includes("policy_consent_bg.wasm"), loaded.join(", "));
+  await page.click(action("accept-all"));
+  await page.waitForFunction(() => window.policyConsent?.granted("analytics"));
+  assert.equal(await page.evaluate(() => window.__ready), 1);
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.analytics.state), "granted");
+  assert.notEqual(await page.evaluate(() => localStorage.getItem("policy-consent:host-birth")), null);
+  assert.deepEqual(page.problems, []);
+
+  // Keyboard: focus reaching the banner starts the app before any key is pressed.
+  const keyboard = await hostPage(await env.browser.newContext(), { attributes: ON_DEMAND });
+  await keyboard.waitForTimeout(300);
+  assert.equal(await keyboard.evaluate(() => typeof window.policyConsent), "undefined");
+  await keyboard.focus(action("reject-all"));
+  await keyboard.waitForFunction(() => window.policyConsent);
+  assert.equal(await keyboard.evaluate(() => localStorage.getItem("policy-consent:host-birth")), null);
+  await keyboard.keyboard.press("Enter");
+  await keyboard.waitForFunction(() => window.policyConsent.record()?.purposes.analytics?.state === "denied");
+  assert.deepEqual(keyboard.problems, []);
+  await keyboard.context().close();
+  await context.close();
+});
+
+test("data-start=on-demand: the host starts it with policyConsentReady(); another tab's decision starts it", async () => {
+  const context = await env.browser.newContext();
+  const host = await hostPage(context, { attributes: ON_DEMAND });
+  const answer = await host.evaluate(async () => {
+    const pc = await window.policyConsentReady();
+    return [pc === window.policyConsent, pc.granted("necessary"), pc.granted("analytics"), window.__ready];
+  });
+  assert.deepEqual(answer, [true, true, false, 1]);
+  // The banner is the app's now: its buttons decide.
+  await host.click(action("reject-all"));
+  await host.waitForFunction(() => window.policyConsent.record());
+  await context.close();
+
+  const tabs = await env.browser.newContext();
+  const first = await hostPage(tabs, { attributes: ON_DEMAND });
+  const second = await hostPage(tabs, { attributes: ON_DEMAND });
+  await first.waitForTimeout(300);
+  assert.equal(await first.evaluate(() => typeof window.policyConsent), "undefined");
+  await second.click(action("accept-all"));
+  await second.waitForFunction(() => window.policyConsent?.granted("analytics"));
+  // The untouched tab hears the storage event, starts, and follows the decision.
+  await first.waitForFunction(() => window.policyConsent?.granted("analytics"));
+  assert.equal(await first.locator($("banner")).count(), 0);
+  assert.deepEqual([...first.problems, ...second.problems], []);
+  await tabs.close();
+});
+
+test("data-start=on-demand starts at once what the page needs at once: gated content of required purposes", async () => {
+  const context = await env.browser.newContext();
+  const optional = await hostPage(context, {
+    attributes: ON_DEMAND,
+    main: '<script type="text/plain" data-consent="analytics">window.__analyticsRan = 1</script>',
+  });
+  await optional.waitForTimeout(500);
+  assert.equal(await optional.evaluate(() => typeof window.policyConsent), "undefined");
+  await context.close();
+
+  const needed = await env.browser.newContext();
+  const page = await hostPage(needed, {
+    attributes: ON_DEMAND,
+    main: '<script type="text/plain" data-consent="necessary">window.__necessaryRan = 1</script>',
+  });
+  await page.waitForFunction(() => window.__necessaryRan === 1 && window.policyConsent && window.__ready === 1);
+  assert.equal(await page.locator($("banner")).count(), 1);
+  assert.deepEqual(page.problems, []);
+  await needed.close();
+});
+
+test("policyConsentReady() resolves with the started app; rejects with the reason when it cannot start", async () => {
+  const context = await env.browser.newContext();
+  const page = await hostPage(context);
+  assert.equal(await page.evaluate(async () => (await window.policyConsentReady()) === window.policyConsent), true);
+  const broken = await newPage(context);
+  await broken.goto(env.url + "/e2e/inline-manifest-broken.html");
+  const message = await broken.evaluate(() => window.policyConsentReady().then(() => "started", (e) => e.message));
+  assert.match(message, /^#pc-manifest: not JSON/);
+  await context.close();
+});
+
 test("a nonce CSP: gated inline and external scripts run with the page's nonce through the Trusted Types policy", async () => {
   const { page, context } = await visit("/csp-nonce.html", { init: [recordViolations] });
   assert.equal(await page.evaluate(() => window.__inlineRan ?? 0), 0);
