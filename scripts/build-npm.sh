@@ -11,8 +11,8 @@ for target in web bundler; do
   scripts/build-wasm.sh "$out" "$target"
   rm -f "$out/policy.css" "$out/.gitignore"
   cp README.md "$out/README.md"
-  # The loader, importing the app from beside it.
-  if [ "$target" = web ]; then sed 's|"./pkg/policy_consent.js"|"./policy_consent.js"|' www/policy-consent.js > "$out/policy-consent.js"; fi
+  # The loader, fetching and importing the app from beside it (its Wasm too).
+  if [ "$target" = web ]; then sed 's|"\./pkg/|"./|g' www/policy-consent.js > "$out/policy-consent.js"; fi
   node scripts/finish-npm.mjs "$out" "$target"
   (cd "$out" && npm pack --silent >/dev/null)
   printf 'built %s: %s\n' "$out" "$(ls "$out"/*.tgz)" >&2

@@ -50,6 +50,26 @@ test("the public types have no `any` and type-check a strict TypeScript user", (
   execFileSync(`${root}node_modules/.bin/tsc`, ["-p", example], { cwd: example, stdio: "pipe" });
 });
 
+test("the packaged loader starts the app from beside it, on demand too", async () => {
+  for (const start of ["", 'data-start="on-demand"']) {
+    const page = await newPage(browser);
+    await page.route(`${url}/loader.html`, (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><html lang="en"><link rel="stylesheet" href="/node_modules/policy-consent/policy-consent.css">
+<script type="module" src="/node_modules/policy-consent/policy-consent.js" data-manifest="/policy/consent.json" ${start}></script><body><main>host</main>`,
+      }),
+    );
+    await page.goto(`${url}/loader.html`);
+    await page.waitForSelector('[data-pc="banner"]');
+    await page.click('[data-pc-action="reject-all"]');
+    await page.waitForFunction(() => window.policyConsent?.record());
+    assert.equal(await page.evaluate(() => window.policyConsent.granted("analytics")), false);
+    assert.deepEqual(page.problems, [], start);
+    await page.close();
+  }
+});
+
 test("the example runs from npm in Chromium: banner, a decision, the change event", async () => {
   const page = await newPage(browser);
   await page.goto(`${url}/`);
