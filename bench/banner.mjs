@@ -80,6 +80,17 @@ const PEERS = [
     accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
     consent: { type: "localStorage", name: "policy-consent:bench" },
   },
+  {
+    // The same page, the app started when the visitor reaches the banner (README: on demand).
+    id: "ours-on-demand",
+    label: "policy-consent, on demand",
+    dir: "pages/ours-on-demand",
+    from: "pages/ours",
+    attributes: 'data-start="on-demand"',
+    banner: '[data-pc="banner"]',
+    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
+    consent: { type: "localStorage", name: "policy-consent:bench" },
+  },
 ];
 
 const FLAGS = [
@@ -119,7 +130,17 @@ async function vendor(peer) {
   const dir = join(here, peer.dir, "vendor");
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  if (peer.id === "ours") {
+  if (peer.from) {
+    // A variant of a page: its files, the loader's tag given more attributes.
+    await rm(join(here, peer.dir), { recursive: true, force: true });
+    await cp(join(here, peer.from), join(here, peer.dir), { recursive: true, filter: (path) => !path.includes("/vendor") });
+    await mkdir(dir, { recursive: true });
+    const html = await readFile(join(here, peer.dir, "index.html"), "utf8");
+    const tag = '<script type="module" src="vendor/policy-consent.js"';
+    if (!html.includes(tag)) throw new Error(`${peer.from}/index.html: no \`${tag}\``);
+    await writeFile(join(here, peer.dir, "index.html"), html.replace(tag, `${tag} ${peer.attributes}`));
+  }
+  if (peer.id.startsWith("ours")) {
     if (!existsSync(join(root, "www/pkg/policy_consent_bg.wasm"))) throw new Error("run scripts/build-wasm.sh first");
     await cp(join(root, "www/policy-consent.js"), join(dir, "policy-consent.js"));
     await cp(join(root, "www/pkg"), join(dir, "pkg"), { recursive: true });
@@ -323,18 +344,17 @@ console.log("|---|---|---|---|---|---|---|---|");
 for (const r of results) {
   console.log(`| ${r.label} | ${r.version ?? ""} | ${kib(r.size.gzip)} | ${kib(r.size.bannerPathGzip)} | ${ms(r.bannerVisible)} | ${ms(r.stored)} | ${ms(r.clickToStore)} | ${mib(r.heapAfterGc)} |`);
 }
-const ours = results.find((r) => r.id === "ours");
-if (ours) {
-  console.log("\npolicy-consent ÷ each library (below 1 is better):\n");
+for (const ours of results.filter((r) => r.id.startsWith("ours"))) {
+  console.log(`\n${ours.label} ÷ each library (below 1 is better):\n`);
   console.log("| library | banner path bytes | banner visible | accept → stored | heap after GC |");
   console.log("|---|---|---|---|---|");
-  for (const r of results.filter((r) => r.id !== "ours" && !r.id.startsWith("floor"))) {
+  for (const r of results.filter((r) => !r.id.startsWith("ours") && !r.id.startsWith("floor"))) {
     const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : "–");
     console.log(`| ${r.label} | ${ratio(ours.size.bannerPathGzip, r.size.bannerPathGzip)} | ${ratio(ours.bannerVisible.median, r.bannerVisible.median)} | ${ratio(ours.stored.median, r.stored.median)} | ${ratio(ours.heapAfterGc?.median, r.heapAfterGc?.median)} |`);
   }
   const scriptFloor = results.find((r) => r.id === "floor-script");
-  if (scriptFloor) console.log(`\nbanner visible, policy-consent − the floor's banner from one script: ${(ours.bannerVisible.median - scriptFloor.bannerVisible.median).toFixed(0)} ms`);
-  console.log(`\npolicy-consent files: ${ours.size.files.map((f) => `${f.path} ${kib(f.gzip)}`).join(", ")}; before the banner: ${ours.size.bannerPathFiles.join(", ")}`);
+  if (scriptFloor) console.log(`\nbanner visible, ${ours.label} − the floor's banner from one script: ${(ours.bannerVisible.median - scriptFloor.bannerVisible.median).toFixed(0)} ms`);
+  console.log(`\n${ours.label} files: ${ours.size.files.map((f) => `${f.path} ${kib(f.gzip)}`).join(", ")}; before the banner: ${ours.size.bannerPathFiles.join(", ")}`);
 }
 await mkdir(join(here, "results"), { recursive: true });
 await writeFile(options.out, JSON.stringify({ date: new Date().toISOString(), options, flags: FLAGS, results }, null, 2));

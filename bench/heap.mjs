@@ -8,6 +8,8 @@
 //   glue          … and imported the app's JS glue
 //   instance      … and instantiated the app module
 //   started       … and PolicyConsent.start has returned: the page as shipped
+//   on-demand     the page with data-start="on-demand": Wasm compiled and glue loaded, the
+//                 app not started (no visitor has reached the banner)
 //   vanilla-cookieconsent   the peer whose heap is issue 7's target, for reference
 //
 // The stops are made by editing a copy of www/policy-consent.js: an endless wait before one
@@ -26,13 +28,13 @@ const argv = process.argv.slice(2);
 const runs = argv.includes("-n") ? Number(argv[argv.indexOf("-n") + 1]) : 3;
 if (!(runs >= 1)) throw new Error("usage: node bench/heap.mjs [-n RUNS]");
 const STEPS = [
-  ["loader", 'const { default: init, PolicyConsent } = await import("./pkg/policy_consent.js");'],
+  ["loader", 'const { default: init, PolicyConsent } = await (glue ?? import("./pkg/policy_consent.js"));'],
   ["glue", "await init({ module_or_path: wasm });"],
   ["instance", "window.policyConsent = await PolicyConsent.start({ ...options, manifest });"],
   ["started", null],
 ];
 
-async function page(name, stopBefore) {
+async function page(name, stopBefore, attributes = "") {
   const dir = await mkdtemp(join(tmpdir(), `pc-heap-${name}-`));
   await cp(join(here, "pages/ours"), dir, { recursive: true });
   await rm(join(dir, "vendor"), { recursive: true, force: true });
@@ -45,6 +47,12 @@ async function page(name, stopBefore) {
     loader = loader.replace(stopBefore, `await new Promise(() => {});\n  ${stopBefore}`);
   }
   await writeFile(join(dir, "vendor/policy-consent.js"), loader);
+  if (attributes) {
+    const tag = '<script type="module" src="vendor/policy-consent.js"';
+    const html = await readFile(join(dir, "index.html"), "utf8");
+    if (!html.includes(tag)) throw new Error(`bench/pages/ours/index.html: no \`${tag}\``);
+    await writeFile(join(dir, "index.html"), html.replace(tag, `${tag} ${attributes}`));
+  }
   return dir;
 }
 
@@ -87,6 +95,8 @@ async function vanilla() {
 const pages = [["floor-script", join(here, "pages/baseline-script")]];
 // Each page stops before its step's line: "loader" before the glue's import, and so on.
 for (const [name, stopBefore] of STEPS) pages.push([name, await page(name, stopBefore)]);
+// As shipped with data-start="on-demand", before the visitor reaches the banner.
+pages.push(["on-demand", await page("on-demand", null, 'data-start="on-demand"')]);
 pages.push(["vanilla-cookieconsent", await vanilla()]);
 const samples = new Map(pages.map(([name]) => [name, []]));
 for (let round = 0; round < runs; round++) {
@@ -111,4 +121,4 @@ for (const [name] of pages) {
   previous = value;
 }
 const kb = (name) => median(samples.get(name)) / 1024;
-console.log(`\nours ÷ vanilla-cookieconsent: ${(kb("started") / kb("vanilla-cookieconsent")).toFixed(2)}`);
+console.log(`\nours ÷ vanilla-cookieconsent: ${(kb("started") / kb("vanilla-cookieconsent")).toFixed(2)}; on demand: ${(kb("on-demand") / kb("vanilla-cookieconsent")).toFixed(2)}`);
