@@ -12,14 +12,16 @@
 //                 app not started (no visitor has reached the banner)
 //   vanilla-cookieconsent   the peer whose heap is issue 7's target, for reference
 //
-// The stops are made by editing a copy of www/policy-consent.js: an endless wait before one
-// of its `await` lines; the script fails if the line is not found.
+// The stops are made by editing a copy of the loader's source, src/web/loader.js: an endless
+// wait before one of its `await` lines (the script fails if the line is not found), then
+// minified as scripts/build-wasm.sh builds www/policy-consent.js.
 // usage: node bench/heap.mjs [-n 3]   (after scripts/build-wasm.sh; bench's npm ci)
 import { chromium } from "playwright-core";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transformSync } from "esbuild";
 import { serve } from "../scripts/serve.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -39,14 +41,14 @@ async function page(name, stopBefore, attributes = "") {
   await cp(join(here, "pages/ours"), dir, { recursive: true });
   await rm(join(dir, "vendor"), { recursive: true, force: true });
   await cp(join(root, "www/pkg"), join(dir, "vendor/pkg"), { recursive: true });
-  let loader = await readFile(join(root, "www/policy-consent.js"), "utf8");
+  let loader = await readFile(join(root, "src/web/loader.js"), "utf8");
   if (stopBefore) {
-    if (!loader.includes(stopBefore)) throw new Error(`www/policy-consent.js: no \`${stopBefore}\` to stop at`);
+    if (!loader.includes(stopBefore)) throw new Error(`src/web/loader.js: no \`${stopBefore}\` to stop at`);
     // Wait here for good: the banner stays, and nothing else runs (not the catch, whose
     // error event would count the CustomEvent interface in the wrong step).
     loader = loader.replace(stopBefore, `await new Promise(() => {});\n  ${stopBefore}`);
   }
-  await writeFile(join(dir, "vendor/policy-consent.js"), loader);
+  await writeFile(join(dir, "vendor/policy-consent.js"), transformSync(loader, { minify: true, format: "esm" }).code);
   if (attributes) {
     const tag = '<script type="module" src="vendor/policy-consent.js"';
     const html = await readFile(join(dir, "index.html"), "utf8");

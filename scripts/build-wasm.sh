@@ -5,7 +5,8 @@
 #   policy_consent_full   parser, renderer, comparison: fetched when a policy is shown.
 # For --target web the JS glue is minified (esbuild, an npm dev-dependency) and the
 # imports get short names (scripts/short-imports.mjs).
-# (The banner path itself is www/policy-consent.js, the stylesheet and the manifest.)
+# Into www/ it also builds the loader, www/policy-consent.js, minified from src/web/loader.js.
+# (The banner path itself is that loader, the stylesheet and the manifest.)
 # usage: scripts/build-wasm.sh [OUT_DIR] [TARGET]   (default www/pkg web)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,9 @@ cp src/render/policy.css "$out/policy.css"
 if [ "$out" = www/pkg ]; then
   rm -rf www/policy
   cp -r policy www/policy
+  # The loader's text stays in the page's heap too: minified (and ASCII, so a one-byte
+  # string) it is ~6 KB less, and 1.6 KiB less gzip on the banner path.
+  npx --no-install esbuild src/web/loader.js --minify --format=esm --log-level=warning --outfile=www/policy-consent.js
 fi
 for name in policy_consent policy_consent_full; do
   wasm="$out/${name}_bg.wasm"

@@ -1,5 +1,5 @@
 // wasm-bindgen's init takes the module as a URL string, a Request, a URL, or a promise of a
-// Response (what www/policy-consent.js passes) and tells them apart with `instanceof Request`
+// Response (what the loader, src/web/loader.js, passes) and tells them apart with `instanceof Request`
 // and `instanceof URL`. Merely naming `Request` makes Blink build its interface object and
 // prototype, 5 KB of JS heap on a page that never uses one. A promise has a `then` and is
 // neither: asked first, it leaves `Request` unnamed. usage: node scripts/init-no-request.mjs GLUE.js

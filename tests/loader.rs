@@ -6,7 +6,7 @@ use policy_consent::web::strings::banner_text;
 
 #[test]
 fn the_loader_banner_says_what_the_app_says() {
-    let loader = read("www/policy-consent.js");
+    let loader = read("src/web/loader.js");
     for locale in ["en", "zh-CN"] {
         for key in [
             "banner.title",
@@ -23,7 +23,7 @@ fn the_loader_banner_says_what_the_app_says() {
             let bare = format!("{key}: {text:?}");
             assert!(
                 loader.contains(&quoted) || loader.contains(&bare),
-                "{locale} {key}: {text:?} not in www/policy-consent.js"
+                "{locale} {key}: {text:?} not in src/web/loader.js"
             );
         }
     }

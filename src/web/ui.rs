@@ -53,7 +53,7 @@ pub fn banner(s: &Strings, reason: &AskReason, gpc: bool, manifest: &Manifest) -
 }
 
 /// The banner: title, short text, optional notes, a link to the policy, three equal buttons.
-/// The loader's first paint (`www/policy-consent.js`) builds the same markup before this
+/// The loader's first paint (`src/web/loader.js`) builds the same markup before this
 /// module has loaded, so the app can adopt it; `tests/tests.rs` keeps their words equal.
 /// `text(key)` gives the words (`banner.title`, `banner.text`, `banner.policy`, `banner.gpc`,
 /// `accept-all`, `reject-all`, `choose`).
