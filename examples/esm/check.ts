@@ -3,6 +3,13 @@
 import init, { PolicyConsent, type ChangeDetail, type ConsentRecord, type Prompt, type PurposeView, type Receipt, type StartOptions } from "policy-consent";
 import initFull, { comparePolicies, renderComparison, renderPolicy, type PolicyModel, type Revision } from "policy-consent/full";
 
+/** A page with the loader, its app started on demand: the host asks for it when it needs it. */
+export async function withTheLoader(): Promise<boolean> {
+  window.policyConsentOptions = { start: "on-demand", guardian: { verify: async (contact: string) => `token:${contact}` } };
+  const consent: PolicyConsent | undefined = await window.policyConsentReady?.();
+  return consent?.granted("analytics") ?? window.policyConsent?.granted("analytics") ?? false;
+}
+
 export async function example(): Promise<void> {
   await init();
   const options: StartOptions = {

@@ -102,6 +102,21 @@ export interface ChangeDetail {
   consentMode: Record<string, "granted" | "denied">;
 }
 
+/** What the loader (`policy-consent/loader`) reads and sets on `window`. */
+declare global {
+  interface Window {
+    /** Options for the loader, set before it runs; its `data-*` attributes give the strings. */
+    policyConsentOptions?: Partial<StartOptions> & {
+      /** `on-demand`: the app starts when something needs it (README: On demand). */
+      start?: "at-once" | "on-demand";
+    };
+    /** The started app, once `policy-consent:ready` has fired. */
+    policyConsent?: PolicyConsent;
+    /** Resolves with the started app (starting it now when it waits for demand); rejects when it cannot start. */
+    policyConsentReady?: () => Promise<PolicyConsent>;
+  }
+}
+
 "#;
 
 async fn fetch_json(url: &str) -> Result<JsValue, String> {
