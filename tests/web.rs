@@ -138,11 +138,47 @@ fn a_manifest_with_a_wrong_number_says_so() {
     assert_ne!(version, base, "the sample manifest's version moved");
     assert_eq!(
         decode(&version),
-        "Error: invalid type: floating point `1.5`, expected a string"
+        "policy.version: invalid type: floating point `1.5`, expected a string"
     );
     let whole = base.replacen(r#""version": "2026-11""#, r#""version": 2"#, 1);
     assert_eq!(
         decode(&whole),
-        "Error: invalid type: floating point `2`, expected a string"
+        "policy.version: invalid type: floating point `2`, expected a string"
+    );
+}
+
+/// The vendored deserializer's errors say where: the field path and the element's index
+/// (vendor/serde-wasm-bindgen/PATCHED.md), and name a wrong object or array by its kind
+/// rather than dumping it.
+#[wasm_bindgen_test]
+fn a_manifest_error_says_where() {
+    use policy_consent::policy::manifest::Manifest;
+    let decode = |json: &str| {
+        serde_wasm_bindgen::from_value::<Manifest>(js_sys::JSON::parse(json).unwrap()).unwrap_err()
+    };
+    let base = include_str!("../policy/consent.json");
+    // A string where purposes[1] (after "necessary") should have a boolean.
+    let at = base
+        .find(r#""id": "personalization""#)
+        .expect("the sample manifest's second purpose moved");
+    let wrong = format!("{}\"required\": \"yes\", {}", &base[..at], &base[at..]);
+    let error = decode(&wrong);
+    assert_eq!(
+        error.to_string(),
+        "purposes[1].required: invalid type: string \"yes\", expected a boolean"
+    );
+    // The same message reaches JS: the thrown error's own message.
+    let thrown: JsValue = error.into();
+    assert_eq!(
+        String::from(js_sys::Error::from(thrown).message()),
+        "purposes[1].required: invalid type: string \"yes\", expected a boolean"
+    );
+    let listless = base
+        .replacen(r#""purposes": ["#, r#""purposes": {"list": ["#, 1)
+        .replacen("],\n  \"changelog\"", "]},\n  \"changelog\"", 1);
+    assert_ne!(listless, base);
+    assert_eq!(
+        decode(&listless).to_string(),
+        "purposes: invalid type: map, expected a sequence"
     );
 }

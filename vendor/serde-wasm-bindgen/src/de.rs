@@ -1,5 +1,5 @@
 use js_sys::{Array, ArrayBuffer, JsString, Map, Number, Object, Symbol, Uint8Array};
-use serde::de::value::{MapDeserializer, SeqDeserializer};
+use serde::de::value::MapDeserializer;
 use serde::de::{self, IntoDeserializer};
 use std::convert::TryFrom;
 use wasm_bindgen::convert::IntoWasmAbi;
@@ -67,6 +67,8 @@ struct ObjectAccess {
     obj: ObjectExt,
     fields: std::slice::Iter<'static, &'static str>,
     next_value: Option<Deserializer>,
+    /// policy-consent's change: the field being read, to name it in an error.
+    field: &'static str,
 }
 
 impl ObjectAccess {
@@ -75,6 +77,53 @@ impl ObjectAccess {
             obj,
             fields: fields.iter(),
             next_value: None,
+            field: "",
+        }
+    }
+}
+
+/// policy-consent's change: [`de::SeqAccess`] over a JS array that names the element an
+/// error happened in (serde's `SeqDeserializer` cannot).
+struct ArrayAccess<'a> {
+    array: &'a Array,
+    index: u32,
+    len: u32,
+}
+
+impl<'de> de::SeqAccess<'de> for ArrayAccess<'_> {
+    type Error = Error;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>> {
+        if self.index >= self.len {
+            return Ok(None);
+        }
+        let index = self.index;
+        self.index += 1;
+        // The error is changed in place: `map_err` would move the value, of every type read.
+        let mut value = seed.deserialize(Deserializer::from(self.array.get(index)));
+        if let Err(e) = &mut value {
+            e.in_element(index);
+        }
+        value.map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some((self.len - self.index) as usize)
+    }
+}
+
+/// The length a sequence was expected to have, as serde's `SeqDeserializer` words it.
+struct ElementsExpected(u32);
+
+impl de::Expected for ElementsExpected {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        if self.0 == 1 {
+            f.write_str("1 element in sequence")
+        } else {
+            write!(f, "{} elements in sequence", self.0)
         }
     }
 }
@@ -97,6 +146,7 @@ impl<'de> de::MapAccess<'de> for ObjectAccess {
             let is_missing_field = next_value.is_undefined() && !js_field.js_in(&self.obj);
             if !is_missing_field {
                 self.next_value = Some(Deserializer::from(next_value));
+                self.field = field;
                 return Ok(Some(seed.deserialize(str_deserializer(field))?));
             }
         }
@@ -105,7 +155,11 @@ impl<'de> de::MapAccess<'de> for ObjectAccess {
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        seed.deserialize(self.next_value.take().unwrap_throw())
+        let mut value = seed.deserialize(self.next_value.take().unwrap_throw());
+        if let Err(e) = &mut value {
+            e.in_field(self.field);
+        }
+        value
     }
 }
 
@@ -230,9 +284,14 @@ impl Deserializer {
         } else if let Some(v) = self.as_bytes() {
             bytes = v;
             de::Unexpected::Bytes(&bytes)
+        } else if Array::is_array(&self.value) {
+            // policy-consent's change: a word, not the value's whole text (a list of 1,000
+            // purposes in the message) by wasm-bindgen's debug formatter.
+            de::Unexpected::Seq
+        } else if self.value.is_function() {
+            de::Unexpected::Other("function")
         } else {
-            string = format!("{:?}", self.value);
-            de::Unexpected::Other(&string)
+            de::Unexpected::Map
         };
 
         de::Error::invalid_type(unexpected, visitor)
@@ -274,7 +333,19 @@ impl Deserializer {
         visitor: V,
         array: &Array,
     ) -> Result<V::Value> {
-        visitor.visit_seq(SeqDeserializer::new(array.iter().map(Deserializer::from)))
+        let mut access = ArrayAccess {
+            array,
+            index: 0,
+            len: array.length(),
+        };
+        let value = visitor.visit_seq(&mut access)?;
+        if access.index < access.len {
+            return Err(de::Error::invalid_length(
+                access.len as usize,
+                &ElementsExpected(access.index),
+            ));
+        }
+        Ok(value)
     }
 }
 

@@ -4,15 +4,63 @@ use wasm_bindgen::prelude::*;
 #[derive(Debug)]
 pub struct Error(JsValue);
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = String)]
+    fn to_string(value: &JsValue) -> String;
+}
+
+/// policy-consent's change (see PATCHED.md): where in the input the deserializer failed, as
+/// `purposes[1].id`, kept on the JS error itself so that `Error` stays one word (a larger
+/// `Error` makes every `Result` of the deserializer larger: +15 KB of Wasm).
+const PATH: &str = "serdePath";
+
+impl Error {
+    fn path(&self) -> String {
+        js_sys::Reflect::get(&self.0, &PATH.into())
+            .ok()
+            .and_then(|p| p.as_string())
+            .unwrap_or_default()
+    }
+
+    fn set_path(&mut self, path: String) {
+        let _ = js_sys::Reflect::set(&self.0, &PATH.into(), &path.into());
+    }
+
+    /// policy-consent's change: the error, inside the field `name` of an object.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn in_field(&mut self, name: &str) {
+        let path = self.path();
+        self.set_path(match path.as_bytes().first() {
+            None => name.to_owned(),
+            Some(b'[') => format!("{}{}", name, path),
+            Some(_) => format!("{}.{}", name, path),
+        });
+    }
+
+    /// policy-consent's change: the error, inside the element `index` of an array.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn in_element(&mut self, index: u32) {
+        let path = self.path();
+        self.set_path(match path.as_bytes().first() {
+            None => format!("[{}]", index),
+            Some(b'[') => format!("[{}]{}", index, path),
+            Some(_) => format!("[{}].{}", index, path),
+        });
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        #[wasm_bindgen]
-        extern "C" {
-            #[wasm_bindgen(js_name = String)]
-            pub fn to_string(value: &JsValue) -> String;
+        let path = self.path();
+        // policy-consent's change: a JS error's message, not its `String` ("Error: ...").
+        match self.0.dyn_ref::<js_sys::Error>() {
+            Some(error) if path.is_empty() => String::from(error.message()).fmt(f),
+            Some(error) => write!(f, "{}: {}", path, String::from(error.message())),
+            None => to_string(&self.0).fmt(f),
         }
-
-        to_string(&self.0).fmt(f)
     }
 }
 
@@ -103,6 +151,10 @@ impl From<JsValue> for Error {
 // that return `Result<T, JsValue>` to throw JavaScript exceptions.
 impl From<Error> for JsValue {
     fn from(error: Error) -> JsValue {
-        error.0
+        if error.path().is_empty() {
+            error.0
+        } else {
+            JsError::new(&error.to_string()).into()
+        }
     }
 }
