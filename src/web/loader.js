@@ -130,13 +130,16 @@ async function fetched(url) {
  * every purpose of which is required (it runs at once), Consent Mode defaults for a page with
  * gtag or a dataLayer, or receipts a former load could not deliver. */
 function neededAtOnce(manifest) {
-  const purposes = manifest.purposes ?? [];
+  // The app judges the manifest; here a malformed one only means "start at once" (and hear
+  // the app's error now).
+  const purposes = Array.isArray(manifest.purposes) ? manifest.purposes.filter((p) => p && typeof p === "object") : null;
+  if (!purposes) return true;
   const required = new Set(purposes.filter((p) => p.required).map((p) => p.id));
   const gated = [...document.querySelectorAll("[data-consent]")].some((e) => {
     const ids = e.getAttribute("data-consent").split(/\s+/).filter(Boolean);
     return ids.length > 0 && ids.every((id) => required.has(id));
   });
-  const consentMode = purposes.some((p) => p.consent_mode?.length) && (window.gtag != null || window.dataLayer != null);
+  const consentMode = purposes.some((p) => Array.isArray(p.consent_mode) && p.consent_mode.length) && (window.gtag != null || window.dataLayer != null);
   return gated || consentMode || (options.receiptEndpoint != null && stored(`policy-consent:${manifest.policy.id}:receipts`));
 }
 

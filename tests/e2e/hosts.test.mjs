@@ -128,10 +128,10 @@ test("data-birth: the host's birth month makes accepting one click; a wrong one 
 });
 
 /** /e2e/host-birth.html (strict CSP) with more attributes on the loader and more markup in <main>. */
-async function hostPage(context, { attributes = "", main = "" } = {}) {
+async function hostPage(context, { attributes = "", main = "", manifest = (text) => text } = {}) {
   await context.route("**/e2e/host-birth.html", async (route) => {
     const response = await route.fetch();
-    const body = (await response.text())
+    const body = manifest(await response.text())
       .replace('<script type="module" src="/policy-consent.js"', `<script type="module" src="/policy-consent.js" ${attributes}`)
       .replace("</main>", `${main}</main>`);
     const csp = main.includes("<script") ? {} : { "content-security-policy": CSP["/csp.html"] };
@@ -225,6 +225,42 @@ test("data-start=on-demand starts at once what the page needs at once: gated con
   assert.equal(await page.locator($("banner")).count(), 1);
   assert.deepEqual(page.problems, []);
   await needed.close();
+});
+
+test("data-start=on-demand, a manifest the app refuses: the app's error, no banner left, nothing stored", async () => {
+  // Well-formed enough to paint, refused by the app (a purpose id twice): found when the app
+  // starts, at the visitor's first move; a malformed one (no purposes list) starts it at once.
+  const twice = (text) => text.replace('{ "id": "analytics", "title": "Analytics"', '{ "id": "necessary", "title": "Analytics"');
+  const context = await env.browser.newContext();
+  const page = await hostPage(context, { attributes: ON_DEMAND, manifest: twice });
+  await page.evaluate(() => addEventListener("policy-consent:error", (e) => (window.__error = e.detail.message)));
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__error ?? null), null);
+  // The pointer reaching the banner starts the app, which refuses the manifest.
+  await page.hover(action("accept-all"));
+  const message = await (await page.waitForFunction(() => window.__error)).jsonValue();
+  assert.match(message, /duplicate purpose id `necessary`/);
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem("policy-consent:host-birth")), null);
+  assert.match(await page.evaluate(() => window.policyConsentReady().catch((e) => e.message)), /duplicate purpose id/);
+  await context.close();
+
+  const malformed = await env.browser.newContext();
+  await malformed.addInitScript(() => addEventListener("policy-consent:error", (e) => (window.__error = e.detail.message)));
+  const bare = await newPage(malformed);
+  await malformed.route("**/e2e/host-birth.html", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text())
+      .replace('<script type="module" src="/policy-consent.js"', `<script type="module" src="/policy-consent.js" ${ON_DEMAND}`)
+      .replace('"purposes": [', '"purposes": {"list": [')
+      .replace("]\n}\n</script>", "]}\n}\n</script>");
+    await route.fulfill({ response, body });
+  });
+  await bare.goto(env.url + "/e2e/host-birth.html");
+  const early = await (await bare.waitForFunction(() => window.__error)).jsonValue();
+  assert.match(early, /manifest: purposes: invalid type: map, expected a sequence/);
+  assert.equal(await bare.locator($("banner")).count(), 0);
+  await malformed.close();
 });
 
 test("policyConsentReady() resolves with the started app; rejects with the reason when it cannot start", async () => {
