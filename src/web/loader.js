@@ -5,7 +5,7 @@
 //
 // The banner path is this file, the stylesheet and the manifest. On a first visit (nothing
 // stored) the banner is painted at once, from the manifest, with the markup the consent app
-// builds; the app (Wasm) is fetched right after and adopts it. The manifest is fetched from
+// builds; the app (Wasm) is fetched once that banner's first frame is out, and adopts it. The manifest is fetched from
 // data-manifest, or read from the page with no request before the banner: data-manifest="#id"
 // names a <script type="application/json" id="id">, or window.policyConsentOptions.manifest
 // is the object. Every decision is the app's: a click made before it is ready is replayed to
@@ -144,7 +144,10 @@ function neededAtOnce(manifest) {
 }
 
 let painted = null;
-let demand = () => {};
+// Until the loader waits for demand, a demand is remembered (a host may ask for the app while
+// the manifest is still on its way).
+let demanded = false;
+let demand = () => (demanded = true);
 // window.policyConsentReady(): the started app, when it has started; with data-start="on-demand"
 // it starts it now. Rejects with the error when the app cannot start.
 const ready = start();
@@ -166,9 +169,10 @@ async function start() {
     // On demand: the app's instance and start (~130 KB of JS heap) wait for the visitor to
     // reach the banner, for the host (policyConsentReady), or for a decision made in another
     // tab. Listening starts now, so that nothing the visitor does is missed.
-    const demanded =
+    const demandWaited =
       painted && (options.start ?? data.start) === "on-demand" && !neededAtOnce(manifest)
         ? new Promise((resolve) => {
+            if (demanded) resolve();
             demand = resolve;
             for (const type of ["pointerover", "pointerdown", "focusin", "keydown", "click"]) painted.addEventListener(type, resolve, { once: true });
             const key = `policy-consent:${manifest.policy.id}`;
@@ -179,13 +183,13 @@ async function start() {
     // The banner's first frame goes out before the app's code arrives to compete with it for
     // the main thread (~15 ms sooner in the bench). A hidden tab has no frames: a timeout.
     if (painted) await new Promise((resolve) => (requestAnimationFrame(() => setTimeout(resolve, 0)), setTimeout(resolve, 100)));
-    if (demanded) {
+    if (demandWaited) {
       // The Wasm downloads and compiles off the main thread, and the JS glue loads, now.
       const glue = import("./pkg/policy_consent.js");
       glue.catch(() => {});
       const module = fetch(url).then((r) => (r.ok && /^application\/wasm\b/.test(r.headers.get("Content-Type")) ? WebAssembly.compileStreaming(r) : r));
       module.catch(() => {});
-      await demanded;
+      await demandWaited;
       demand = () => {};
       await startApp(glue, module, manifest);
     } else {

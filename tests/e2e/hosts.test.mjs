@@ -192,6 +192,28 @@ test("data-start=on-demand: the host starts it with policyConsentReady(); anothe
   await host.waitForFunction(() => window.policyConsent.record());
   await context.close();
 
+  // Asked for while the manifest is still on its way: remembered, and the app starts on it.
+  const slow = await env.browser.newContext();
+  await slow.route("**/policy/consent.json", async (route) => {
+    await new Promise((r) => setTimeout(r, 700));
+    await route.continue();
+  });
+  const early = await newPage(slow);
+  await slow.route("**/e2e/host-birth.html", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('data-manifest="#pc-manifest"', `data-manifest="/policy/consent.json" ${ON_DEMAND}`);
+    await route.fulfill({ response, body });
+  });
+  await early.goto(env.url + "/e2e/host-birth.html", { waitUntil: "domcontentloaded" });
+  await early.waitForFunction(() => window.policyConsentReady);
+  assert.equal(await early.locator($("banner")).count(), 0, "asked before the manifest arrived");
+  const started = await early.evaluate(() =>
+    Promise.race([window.policyConsentReady().then((pc) => pc === window.policyConsent), new Promise((r) => setTimeout(() => r("not started in 10 s"), 10000))]),
+  );
+  assert.equal(started, true);
+  assert.deepEqual(early.problems, []);
+  await slow.close();
+
   const tabs = await env.browser.newContext();
   const first = await hostPage(tabs, { attributes: ON_DEMAND });
   const second = await hostPage(tabs, { attributes: ON_DEMAND });
