@@ -137,6 +137,37 @@ fn revised(mut m: Manifest, to: &str, declared: Option<(Level, &[&str])>) -> Man
 
 // --- The transition table -------------------------------------------------------------
 
+/// With nothing stored, exactly the required purposes are active, under any age gate and
+/// signal. src/web/loader.js relies on it: on demand, it starts the app at once only for gated
+/// content whose purposes are all required (`neededAtOnce`), as that alone runs before a
+/// decision.
+#[test]
+fn with_nothing_stored_exactly_the_required_purposes_are_active() {
+    for age_gate in [AgeGate::Ask, AgeGate::Host, AgeGate::Off] {
+        for gpc in [false, true] {
+            let mut m = manifest();
+            m.age_gate = age_gate;
+            let e = start_with(
+                m.clone(),
+                None,
+                CurrentPolicy::default(),
+                Signals { gpc },
+                Config::default(),
+                NOW,
+            );
+            assert!(m.purposes.iter().any(|p| p.required));
+            for p in &m.purposes {
+                assert_eq!(
+                    e.granted(&p.id),
+                    p.required,
+                    "{} ({age_gate:?}, gpc {gpc})",
+                    p.id
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn first_visit_accept_asks_age_then_grants() {
     let m = manifest();

@@ -127,8 +127,9 @@ async function fetched(url) {
 }
 
 /** Whether something on a first visit needs the app before the visitor does: a gated element
- * every purpose of which is required (it runs at once), Consent Mode defaults for a page with
- * gtag or a dataLayer, or receipts a former load could not deliver. */
+ * every purpose of which is required (with nothing stored, the engine grants exactly those:
+ * tests/consent.rs checks), Consent Mode defaults for a page with gtag or a dataLayer, or
+ * receipts a former load could not deliver. */
 function neededAtOnce(manifest) {
   // The app judges the manifest; here a malformed one only means "start at once" (and hear
   // the app's error now).
@@ -144,15 +145,15 @@ function neededAtOnce(manifest) {
 }
 
 let painted = null;
-// Until the loader waits for demand, a demand is remembered (a host may ask for the app while
-// the manifest is still on its way).
-let demanded = false;
-let demand = () => (demanded = true);
+// The first demand for the app: the visitor reaching the banner, the host, another tab. Only a
+// start on demand waits for it; a demand made early (the manifest still on its way) counts.
+let wake;
+const demanded = new Promise((resolve) => (wake = resolve));
 // window.policyConsentReady(): the started app, when it has started; with data-start="on-demand"
 // it starts it now. Rejects with the error when the app cannot start.
 const ready = start();
 ready.catch(() => {});
-window.policyConsentReady = () => (demand(), ready);
+window.policyConsentReady = () => (wake(), ready);
 
 async function start() {
   try {
@@ -165,32 +166,26 @@ async function start() {
       if (action) early = action;
     };
     painted?.addEventListener("click", remember);
-    const url = import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url);
-    // On demand: the app's instance and start (~130 KB of JS heap) wait for the visitor to
-    // reach the banner, for the host (policyConsentReady), or for a decision made in another
-    // tab. Listening starts now, so that nothing the visitor does is missed.
-    const demandWaited =
-      painted && (options.start ?? data.start) === "on-demand" && !neededAtOnce(manifest)
-        ? new Promise((resolve) => {
-            if (demanded) resolve();
-            demand = resolve;
-            for (const type of ["pointerover", "pointerdown", "focusin", "keydown", "click"]) painted.addEventListener(type, resolve, { once: true });
-            const key = `policy-consent:${manifest.policy.id}`;
-            window.addEventListener("storage", (e) => e.key === key && resolve());
-            document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && stored(key) && resolve());
-          })
-        : null;
+    const onDemand = painted && (options.start ?? data.start) === "on-demand";
+    if (onDemand) {
+      // Listening starts with the banner, so that nothing the visitor does is missed.
+      for (const type of ["pointerover", "pointerdown", "focusin", "keydown", "click"]) painted.addEventListener(type, wake, { once: true });
+      const key = `policy-consent:${manifest.policy.id}`;
+      window.addEventListener("storage", (e) => e.key === key && wake());
+      document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && stored(key) && wake());
+    }
     // The banner's first frame goes out before the app's code arrives to compete with it for
     // the main thread (~15 ms sooner in the bench). A hidden tab has no frames: a timeout.
     if (painted) await new Promise((resolve) => (requestAnimationFrame(() => setTimeout(resolve, 0)), setTimeout(resolve, 100)));
-    if (demandWaited) {
-      // The Wasm downloads and compiles off the main thread, and the JS glue loads, now.
+    const url = import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url);
+    if (onDemand && !neededAtOnce(manifest)) {
+      // On demand: the Wasm downloads and compiles off the main thread, and the JS glue loads,
+      // now; the app's instance and start (~130 KB of JS heap) wait for the demand.
       const glue = import("./pkg/policy_consent.js");
       glue.catch(() => {});
       const module = fetch(url).then((r) => (r.ok && /^application\/wasm\b/.test(r.headers.get("Content-Type")) ? WebAssembly.compileStreaming(r) : r));
       module.catch(() => {});
-      await demandWaited;
-      demand = () => {};
+      await demanded;
       await startApp(glue, module, manifest);
     } else {
       // The module and its code in parallel: the Wasm downloads (and compiles, streaming)
