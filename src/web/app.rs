@@ -403,18 +403,17 @@ impl App {
     /// Keeps the banner the loader painted when the engine asks for the same one (a first
     /// visit: nothing stored); any other prompt replaces it, and none removes it.
     pub(crate) fn adopt_banner(&mut self) {
-        if dom::find(&self.root, "[data-pc=\"banner\"]").is_none() {
+        let Some(painted) = dom::find(&self.root, "[data-pc=\"banner\"]") else {
             return;
-        }
-        // Kept when it is what the app would show; else the next render removes it. Another
-        // tab may have decided since the loader painted it (an app started on demand is
-        // often started by that decision).
-        self.shown = match self.engine.prompt() {
-            Prompt::Banner { reason } if reason == crate::consent::AskReason::FirstVisit => {
-                self.banner_signature(&reason)
-            }
-            _ => "painted".into(),
         };
+        match self.engine.prompt() {
+            Prompt::Banner { reason } if reason == crate::consent::AskReason::FirstVisit => {
+                self.shown = self.banner_signature(&reason);
+            }
+            // Another tab may have decided since the loader painted it (an app started on
+            // demand is often started by that decision): the render shows what is due.
+            _ => painted.remove(),
+        }
     }
 
     /// Opens the settings dialog, built from the current state.
