@@ -11,10 +11,7 @@ for target in web bundler; do
   scripts/build-wasm.sh "$out" "$target"
   rm -f "$out/policy.css" "$out/.gitignore"
   cp README.md "$out/README.md"
-  # The loader, fetching and importing the app from beside it (its Wasm too).
-  if [ "$target" = web ]; then
-    npx --no-install esbuild src/web/loader.js --minify --format=esm --log-level=warning | sed 's|"\./pkg/|"./|g' > "$out/policy-consent.js"
-  fi
+  # (For web, scripts/build-wasm.sh has put the loader beside the glue.)
   node scripts/finish-npm.mjs "$out" "$target"
   (cd "$out" && npm pack --silent >/dev/null)
   printf 'built %s: %s\n' "$out" "$(ls "$out"/*.tgz)" >&2

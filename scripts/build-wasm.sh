@@ -5,7 +5,8 @@
 #   policy_consent_full   parser, renderer, comparison: fetched when a policy is shown.
 # For --target web the JS glue is minified (esbuild, an npm dev-dependency) and the
 # imports get short names (scripts/short-imports.mjs).
-# Into www/ it also builds the loader, www/policy-consent.js, minified from src/web/loader.js.
+# For --target web it also builds the loader, minified from src/web/loader.js: into www/ as
+# www/policy-consent.js, elsewhere beside the glue (the npm package) as OUT_DIR/policy-consent.js.
 # (The banner path itself is that loader, the stylesheet and the manifest.)
 # usage: scripts/build-wasm.sh [OUT_DIR] [TARGET]   (default www/pkg web)
 set -euo pipefail
@@ -54,9 +55,17 @@ cp src/render/policy.css "$out/policy.css"
 if [ "$out" = www/pkg ]; then
   rm -rf www/policy
   cp -r policy www/policy
-  # The loader's text stays in the page's heap too: minified (and ASCII, so a one-byte
-  # string) it is ~6 KB less, and 1.6 KiB less gzip on the banner path.
-  npx --no-install esbuild src/web/loader.js --minify --format=esm --log-level=warning --outfile=www/policy-consent.js
+fi
+# The loader's text stays in the page's heap too: minified (and ASCII, so a one-byte string)
+# it is ~6 KB less, and 1.6 KiB less gzip on the banner path. It imports the app from ./pkg/;
+# beside the glue, from ./.
+if [ "$target" = web ]; then
+  loader=$(npx --no-install esbuild src/web/loader.js --minify --format=esm --log-level=warning)
+  if [ "$out" = www/pkg ]; then
+    printf '%s\n' "$loader" > www/policy-consent.js
+  else
+    printf '%s\n' "$loader" | sed 's|"\./pkg/|"./|g' > "$out/policy-consent.js"
+  fi
 fi
 for name in policy_consent policy_consent_full; do
   wasm="$out/${name}_bg.wasm"
