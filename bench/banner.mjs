@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { serve } from "../scripts/serve.mjs";
 import { probe } from "./probe.mjs";
+import { addLoaderAttributes } from "./pages.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -135,10 +136,7 @@ async function vendor(peer) {
     await rm(join(here, peer.dir), { recursive: true, force: true });
     await cp(join(here, peer.from), join(here, peer.dir), { recursive: true, filter: (path) => !path.includes("/vendor") });
     await mkdir(dir, { recursive: true });
-    const html = await readFile(join(here, peer.dir, "index.html"), "utf8");
-    const tag = '<script type="module" src="vendor/policy-consent.js"';
-    if (!html.includes(tag)) throw new Error(`${peer.from}/index.html: no \`${tag}\``);
-    await writeFile(join(here, peer.dir, "index.html"), html.replace(tag, `${tag} ${peer.attributes}`));
+    await addLoaderAttributes(join(here, peer.dir, "index.html"), peer.attributes);
   }
   if (peer.id.startsWith("ours")) {
     if (!existsSync(join(root, "www/pkg/policy_consent_bg.wasm"))) throw new Error("run scripts/build-wasm.sh first");

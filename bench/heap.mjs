@@ -23,6 +23,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 import { serve } from "../scripts/serve.mjs";
+import { addLoaderAttributes } from "./pages.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -49,12 +50,7 @@ async function page(name, stopBefore, attributes = "") {
     loader = loader.replace(stopBefore, `await new Promise(() => {});\n  ${stopBefore}`);
   }
   await writeFile(join(dir, "vendor/policy-consent.js"), transformSync(loader, { minify: true, format: "esm" }).code);
-  if (attributes) {
-    const tag = '<script type="module" src="vendor/policy-consent.js"';
-    const html = await readFile(join(dir, "index.html"), "utf8");
-    if (!html.includes(tag)) throw new Error(`bench/pages/ours/index.html: no \`${tag}\``);
-    await writeFile(join(dir, "index.html"), html.replace(tag, `${tag} ${attributes}`));
-  }
+  if (attributes) await addLoaderAttributes(join(dir, "index.html"), attributes);
   return dir;
 }
 
