@@ -127,11 +127,15 @@ test("data-birth: the host's birth month makes accepting one click; a wrong one 
   await other.close();
 });
 
-/** /e2e/host-birth.html (strict CSP) with more attributes on the loader and more markup in <main>. */
-async function hostPage(context, { attributes = "", main = "", manifest = (text) => text } = {}) {
+/**
+ * /e2e/host-birth.html (strict CSP) with more attributes on the loader, more markup in <main>,
+ * and any other change to its text (`edit`); waits for the banner unless `banner` is false.
+ * The page counts ready events in `__ready` and keeps the last error's message in `__error`.
+ */
+async function hostPage(context, { attributes = "", main = "", edit = (text) => text, banner = true } = {}) {
   await context.route("**/e2e/host-birth.html", async (route) => {
     const response = await route.fetch();
-    const body = manifest(await response.text())
+    const body = edit(await response.text())
       .replace('<script type="module" src="/policy-consent.js"', `<script type="module" src="/policy-consent.js" ${attributes}`)
       .replace("</main>", `${main}</main>`);
     const csp = main.includes("<script") ? {} : { "content-security-policy": CSP["/csp.html"] };
@@ -141,9 +145,10 @@ async function hostPage(context, { attributes = "", main = "", manifest = (text)
   await page.addInitScript(() => {
     window.__ready = 0;
     addEventListener("policy-consent:ready", () => window.__ready++);
+    addEventListener("policy-consent:error", (e) => (window.__error = e.detail.message));
   });
   await page.goto(env.url + "/e2e/host-birth.html");
-  await page.locator($("banner")).waitFor();
+  if (banner) await page.locator($("banner")).waitFor();
   return page;
 }
 
@@ -198,13 +203,11 @@ test("data-start=on-demand: the host starts it with policyConsentReady(); anothe
     await new Promise((r) => setTimeout(r, 700));
     await route.continue();
   });
-  const early = await newPage(slow);
-  await slow.route("**/e2e/host-birth.html", async (route) => {
-    const response = await route.fetch();
-    const body = (await response.text()).replace('data-manifest="#pc-manifest"', `data-manifest="/policy/consent.json" ${ON_DEMAND}`);
-    await route.fulfill({ response, body });
+  const early = await hostPage(slow, {
+    attributes: ON_DEMAND,
+    edit: (text) => text.replace('data-manifest="#pc-manifest"', 'data-manifest="/policy/consent.json"'),
+    banner: false,
   });
-  await early.goto(env.url + "/e2e/host-birth.html", { waitUntil: "domcontentloaded" });
   await early.waitForFunction(() => window.policyConsentReady);
   assert.equal(await early.locator($("banner")).count(), 0, "asked before the manifest arrived");
   const started = await early.evaluate(() =>
@@ -254,8 +257,7 @@ test("data-start=on-demand, a manifest the app refuses: the app's error, no bann
   // starts, at the visitor's first move; a malformed one (no purposes list) starts it at once.
   const twice = (text) => text.replace('{ "id": "analytics", "title": "Analytics"', '{ "id": "necessary", "title": "Analytics"');
   const context = await env.browser.newContext();
-  const page = await hostPage(context, { attributes: ON_DEMAND, manifest: twice });
-  await page.evaluate(() => addEventListener("policy-consent:error", (e) => (window.__error = e.detail.message)));
+  const page = await hostPage(context, { attributes: ON_DEMAND, edit: twice });
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__error ?? null), null);
   // The pointer reaching the banner starts the app, which refuses the manifest.
@@ -268,17 +270,11 @@ test("data-start=on-demand, a manifest the app refuses: the app's error, no bann
   await context.close();
 
   const malformed = await env.browser.newContext();
-  await malformed.addInitScript(() => addEventListener("policy-consent:error", (e) => (window.__error = e.detail.message)));
-  const bare = await newPage(malformed);
-  await malformed.route("**/e2e/host-birth.html", async (route) => {
-    const response = await route.fetch();
-    const body = (await response.text())
-      .replace('<script type="module" src="/policy-consent.js"', `<script type="module" src="/policy-consent.js" ${ON_DEMAND}`)
-      .replace('"purposes": [', '"purposes": {"list": [')
-      .replace("]\n}\n</script>", "]}\n}\n</script>");
-    await route.fulfill({ response, body });
+  const bare = await hostPage(malformed, {
+    attributes: ON_DEMAND,
+    edit: (text) => text.replace('"purposes": [', '"purposes": {"list": [').replace("]\n}\n</script>", "]}\n}\n</script>"),
+    banner: false,
   });
-  await bare.goto(env.url + "/e2e/host-birth.html");
   const early = await (await bare.waitForFunction(() => window.__error)).jsonValue();
   assert.match(early, /manifest: purposes: invalid type: map, expected a sequence/);
   assert.equal(await bare.locator($("banner")).count(), 0);
