@@ -159,11 +159,25 @@ async function start() {
   try {
     const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
     painted = paint(manifest);
-    // A click on the painted banner before the app is ready is remembered and replayed.
+    // A click on the painted banner before the app is ready is remembered and replayed. The
+    // banner says at once that it is on it (on a slow network the app can be seconds away):
+    // busy, the pressed button marked, the others unavailable; the first click counts.
     let early = null;
+    const banner = painted?.querySelector('[data-pc="banner"]');
+    const busy = (on, pressed) => {
+      if (on) banner.setAttribute("aria-busy", "true");
+      else banner.removeAttribute("aria-busy");
+      for (const b of banner.querySelectorAll("[data-pc-action]")) {
+        b.toggleAttribute("data-pc-pressed", on && b === pressed);
+        if (on && b !== pressed) b.setAttribute("aria-disabled", "true");
+        else b.removeAttribute("aria-disabled");
+      }
+    };
     const remember = (event) => {
-      const action = event.target.closest?.("[data-pc-action]")?.dataset.pcAction;
-      if (action) early = action;
+      const button = event.target.closest?.("[data-pc-action]");
+      if (!button || early) return;
+      early = button.dataset.pcAction;
+      busy(true, button);
     };
     painted?.addEventListener("click", remember);
     const onDemand = painted && (options.start ?? data.start) === "on-demand";
@@ -193,7 +207,10 @@ async function start() {
       await startApp(null, fetch(url), manifest);
     }
     painted?.removeEventListener("click", remember);
-    if (early) painted?.querySelector(`[data-pc-action="${early}"]`)?.click();
+    if (early) {
+      busy(false);
+      banner.querySelector(`[data-pc-action="${early}"]`)?.click();
+    }
     return window.policyConsent;
   } catch (error) {
     // Fail closed and say so: no banner whose buttons do nothing, nothing gated runs, and the

@@ -154,6 +154,39 @@ async function hostPage(context, { attributes = "", main = "", edit = (text) => 
 
 const ON_DEMAND = 'data-start="on-demand"';
 
+test("a click before the app has started: the banner says so at once, and that first click decides when the app arrives", async () => {
+  const context = await env.browser.newContext();
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await context.route("**/pkg/policy_consent_bg.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const page = await hostPage(context);
+  await page.click(action("accept-all"));
+  const shown = () =>
+    page.evaluate(() => {
+      const banner = document.querySelector('[data-pc="banner"]');
+      const faded = [...banner.querySelectorAll('[aria-disabled="true"]')].filter((b) => getComputedStyle(b).opacity === "0.5");
+      return [typeof window.policyConsent, banner.getAttribute("aria-busy"), banner.querySelector("[data-pc-pressed]")?.dataset.pcAction, faded.length];
+    });
+  assert.deepEqual(await shown(), ["undefined", "true", "accept-all", 3]);
+  // Second thoughts while the first is on its way are not taken (the keyboard still reaches
+  // the buttons; the pointer does not).
+  await page.focus(action("reject-all"));
+  await page.keyboard.press("Enter");
+  assert.deepEqual(await shown(), ["undefined", "true", "accept-all", 3]);
+  release();
+  await page.waitForFunction(() => window.policyConsent?.record()?.purposes.analytics?.state);
+  // The app's banner, had it stayed, would not be busy: nothing of the wait is left behind.
+  assert.equal(await page.locator("[aria-busy], [data-pc-pressed], [aria-disabled]").count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.analytics.state), "granted");
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.equal(await page.evaluate(() => window.__ready), 1);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test("data-start=on-demand: the app waits for the visitor (Wasm and glue loaded), a click is one decision", async () => {
   const context = await env.browser.newContext();
   const page = await hostPage(context, { attributes: ON_DEMAND });
