@@ -10,6 +10,7 @@
 // --expose-gc) the JS heap after GC. Rounds interleave the pages, so drift hits all alike.
 //
 // usage: node bench/banner.mjs [-n 15] [--warmup 1] [--peers ours,floor,...] [--no-heap]
+//        [--network slow-4g|fast-4g]   (emulated network, files gzip-encoded; no heap)
 //        (after scripts/build-wasm.sh; peers come from bench/node_modules: npm ci in bench/)
 import { chromium } from "playwright-core";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -20,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { serve } from "../scripts/serve.mjs";
 import { probe } from "./probe.mjs";
-import { addLoaderAttributes } from "./pages.mjs";
+import { addBeforeLoader, addLoaderAttributes } from "./pages.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -92,6 +93,19 @@ const PEERS = [
     accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
     consent: { type: "localStorage", name: "policy-consent:bench" },
   },
+  {
+    // The same page, the app's files requested with the page (README: on a slow network).
+    // Not in a default run: name it in --peers.
+    id: "ours-preload",
+    extra: true,
+    label: "policy-consent, app preloaded",
+    dir: "pages/ours-preload",
+    from: "pages/ours",
+    head: '<link rel="preload" href="vendor/pkg/policy_consent_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n<link rel="modulepreload" href="vendor/pkg/policy_consent.js">',
+    banner: '[data-pc="banner"]',
+    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
+    consent: { type: "localStorage", name: "policy-consent:bench" },
+  },
 ];
 
 const FLAGS = [
@@ -110,6 +124,14 @@ const FLAGS = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ];
 
+// Network conditions to emulate (CDP), as DevTools' presets apply them (their latency and
+// throughput are adjusted for the lack of packet-level emulation): with these, files go
+// gzip-encoded, as from a production server, and the heap is not measured.
+const NETWORKS = {
+  "slow-4g": { latency: 562.5, downloadThroughput: (1.6e6 * 0.9) / 8, uploadThroughput: (750e3 * 0.9) / 8 },
+  "fast-4g": { latency: 165, downloadThroughput: (9e6 * 0.9) / 8, uploadThroughput: (1.5e6 * 0.9) / 8 },
+};
+
 function args() {
   const argv = process.argv.slice(2);
   const value = (name, fallback) => {
@@ -119,9 +141,10 @@ function args() {
   return {
     runs: Number(value("-n", 15)),
     warmup: Number(value("--warmup", 1)),
-    peers: value("--peers", PEERS.map((p) => p.id).join(",")).split(","),
+    peers: value("--peers", PEERS.filter((p) => !p.extra).map((p) => p.id).join(",")).split(","),
     heap: !argv.includes("--no-heap"),
     idle: Number(value("--idle", 1000)),
+    network: value("--network", null),
     chromium: value("--chromium", process.env.CHROMIUM ?? "/usr/bin/chromium"),
     out: value("--out", join(here, "results", "latest.json")),
   };
@@ -136,7 +159,8 @@ async function vendor(peer) {
     await rm(join(here, peer.dir), { recursive: true, force: true });
     await cp(join(here, peer.from), join(here, peer.dir), { recursive: true, filter: (path) => !path.includes("/vendor") });
     await mkdir(dir, { recursive: true });
-    await addLoaderAttributes(join(here, peer.dir, "index.html"), peer.attributes);
+    if (peer.attributes) await addLoaderAttributes(join(here, peer.dir, "index.html"), peer.attributes);
+    if (peer.head) await addBeforeLoader(join(here, peer.dir, "index.html"), peer.head);
   }
   if (peer.id.startsWith("ours")) {
     if (!existsSync(join(root, "www/pkg/policy_consent_bg.wasm"))) throw new Error("run scripts/build-wasm.sh first");
@@ -185,20 +209,28 @@ async function timing(peer, options) {
     const page = browser.pages()[0] ?? (await browser.newPage());
     const tag = `pcbench-${Math.random().toString(36).slice(2)}`;
     await page.addInitScript(probe, { banner: peer.banner, accept: peer.accept, consent: peer.consent, tag });
-    const ready = waitFor(page, tag, "ready", 15000);
-    const stored = waitFor(page, tag, "stored", 15000);
+    if (options.network) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, ...NETWORKS[options.network] });
+    }
+    const patience = options.network ? 30000 : 3000;
+    const ready = waitFor(page, tag, "ready", 15000 + patience);
+    const stored = waitFor(page, tag, "stored", 15000 + patience);
     await page.goto(peer.url, { waitUntil: "commit" });
     const where = await ready;
     if (!where) throw new Error(`${peer.id}: the banner or its accept button never showed`);
     await page.mouse.click(where.x, where.y);
-    let store = await Promise.race([stored, new Promise((r) => setTimeout(() => r(null), 3000))]);
+    // Long enough for the slowest library's own work at the emulated speed, short enough not
+    // to sit out `patience` when the click came too early for a page (below).
+    let store = await Promise.race([stored, new Promise((r) => setTimeout(() => r(null), options.network ? 8000 : 3000))]);
     let retried = false;
     if (!store) {
       // Clicked before the page had wired its button (the floor page can show the banner a
       // frame before its script runs): click again once Playwright sees it actionable.
       retried = true;
       await page.click(peer.accept, { timeout: 5000 });
-      store = await Promise.race([stored, new Promise((r) => setTimeout(() => r(null), 3000))]);
+      store = await Promise.race([stored, new Promise((r) => setTimeout(() => r(null), patience))]);
     }
     const result = await page.evaluate(() => ({
       probe: window.__probe,
@@ -290,11 +322,14 @@ async function sizes(peer, sample) {
 }
 
 const options = args();
+const unknown = options.peers.filter((id) => !PEERS.some((p) => p.id === id));
+if (unknown.length) throw new Error(`--peers: no page ${unknown.join(", ")} (there are ${PEERS.map((p) => p.id).join(", ")})`);
+if (options.network && !NETWORKS[options.network]) throw new Error(`--network: ${options.network} is not one of ${Object.keys(NETWORKS).join(", ")}`);
 const peers = PEERS.filter((p) => options.peers.includes(p.id));
 const servers = [];
 for (const peer of peers) {
   await vendor(peer);
-  const { server, url } = await serve({ root: join(here, peer.dir) });
+  const { server, url } = await serve({ root: join(here, peer.dir), gzip: Boolean(options.network) });
   servers.push(server);
   peer.url = `${url}/`;
   peer.samples = [];
@@ -305,7 +340,7 @@ for (let round = 0; round < rounds; round++) {
   const order = peers.map((_, i) => peers[(i + round) % peers.length]);
   for (const peer of order) {
     const sample = await timing(peer, options);
-    const heapAfterGc = options.heap ? await heap(peer, options) : null;
+    const heapAfterGc = options.heap && !options.network ? await heap(peer, options) : null;
     if (round >= options.warmup) {
       peer.samples.push(sample);
       if (heapAfterGc !== null) peer.heaps.push(heapAfterGc);
@@ -336,7 +371,8 @@ for (const peer of peers) {
 const kib = (b) => (b / 1024).toFixed(1);
 const ms = (m) => `${m.median.toFixed(0)} (${m.range[0].toFixed(0)}–${m.range[1].toFixed(0)})`;
 const mib = (m) => (m ? `${(m.median / 1048576).toFixed(2)}` : "–");
-console.log(`Chromium ${(await chromium.launch({ executablePath: options.chromium, args: ["--headless=new", "--no-sandbox"] }).then(async (b) => [b.version(), await b.close()]))[0]}, ${options.runs} runs, medians (min–max); sizes are JS+CSS+Wasm+JSON, gzip -9\n`);
+const network = options.network ? `, network ${options.network} (${JSON.stringify(NETWORKS[options.network])}, files gzip-encoded)` : "";
+console.log(`Chromium ${(await chromium.launch({ executablePath: options.chromium, args: ["--headless=new", "--no-sandbox"] }).then(async (b) => [b.version(), await b.close()]))[0]}, ${options.runs} runs${network}, medians (min–max); sizes are JS+CSS+Wasm+JSON, gzip -9\n`);
 console.log("| page | version | gzip KiB | banner path KiB | banner visible ms | accept → stored ms | click → store ms | heap after GC MiB |");
 console.log("|---|---|---|---|---|---|---|---|");
 for (const r of results) {

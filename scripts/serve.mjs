@@ -1,6 +1,7 @@
 // A static file server for www/ on 127.0.0.1 (the demo and the end-to-end tests).
 // usage: node scripts/serve.mjs [--port N] [--root DIR]   (port 0 picks a free one)
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,9 +31,12 @@ export const CSP = {
 /**
  * Starts a server for `root`; resolves to { server, url }.
  * `mounts` maps URL prefixes to other directories (the tests serve their fixtures so);
- * `headers(url)` adds response headers (a Content-Security-Policy, say).
+ * `headers(url)` adds response headers (a Content-Security-Policy, say); with `gzip`, text and
+ * Wasm go gzip -9 encoded to clients that accept it, as a production server sends them (the
+ * benchmark's throttled runs count the bytes on the wire).
  */
-export function serve({ root, port = 0, mounts = {}, headers = () => ({}) }) {
+export function serve({ root, port = 0, mounts = {}, headers = () => ({}), gzip = false }) {
+  const compressed = new Map();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://localhost");
@@ -42,9 +46,16 @@ export function serve({ root, port = 0, mounts = {}, headers = () => ({}) }) {
       let path = normalize(join(base, decodeURIComponent(rest)));
       if (!path.startsWith(base)) throw Object.assign(new Error("outside root"), { code: "ENOENT" });
       if ((await stat(path)).isDirectory()) path = join(path, "index.html");
-      const body = await readFile(path);
+      let body = await readFile(path);
+      const encode = gzip && TYPES[extname(path)] && !/^image\/(png|x-icon)/.test(TYPES[extname(path)]) && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+      if (encode) {
+        const key = `${path}:${body.length}`;
+        if (!compressed.has(key)) compressed.set(key, gzipSync(body, { level: 9 }));
+        body = compressed.get(key);
+      }
       res.writeHead(200, {
         "content-type": TYPES[extname(path)] ?? "application/octet-stream",
+        ...(encode ? { "content-encoding": "gzip", vary: "accept-encoding" } : {}),
         "cache-control": "no-store",
         ...(CSP[url.pathname] ? { "content-security-policy": CSP[url.pathname] } : {}),
         ...headers(url),
