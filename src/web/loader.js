@@ -67,6 +67,36 @@ function stored(key) {
   return document.cookie.split("; ").some((c) => c.startsWith(name) && c.length > name.length);
 }
 
+// A decision (accept all, reject all) clicked on the painted banner is kept until the app has
+// made it: a visitor who leaves before the app arrives (seconds, on a slow network) has it
+// made on the next page, not asked again. Kept in localStorage, for this policy version, ten
+// minutes; not with storage "cookie", "memory" or "native", where the host chose otherwise.
+const EARLY_FOR_MS = 10 * 60 * 1000;
+const earlyKept = () => !["cookie", "memory", "native"].includes(options.storage);
+const decision = (action) => action === "accept-all" || action === "reject-all";
+
+/** The decision kept for this policy version, if any (anything else there is ignored). */
+function keptDecision(id, version) {
+  try {
+    const kept = JSON.parse(localStorage.getItem(`policy-consent:${id}:early`));
+    const age = Date.now() - kept?.at;
+    if (kept?.version === version && decision(kept.action) && age >= 0 && age < EARLY_FOR_MS) return kept.action;
+  } catch {}
+  return null;
+}
+
+function keepDecision(id, version, action) {
+  try {
+    localStorage.setItem(`policy-consent:${id}:early`, JSON.stringify({ action, version, at: Date.now() }));
+  } catch {}
+}
+
+function dropDecision(id) {
+  try {
+    if (localStorage.getItem(`policy-consent:${id}:early`) !== null) localStorage.removeItem(`policy-consent:${id}:early`);
+  } catch {}
+}
+
 /** The locale: the lang option, then <html lang>, then navigator.languages. */
 function locale() {
   for (const lang of [options.lang, document.documentElement.lang, ...(navigator.languages ?? [])]) {
@@ -159,10 +189,15 @@ async function start() {
   try {
     const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
     painted = paint(manifest);
+    const { id, version } = manifest?.policy ?? {};
+    const keeps = earlyKept();
+    // With a record stored, a decision kept from an earlier page is spent or stale.
+    if (!painted && keeps && id) dropDecision(id);
     // A click on the painted banner before the app is ready is remembered and replayed. The
     // banner says at once that it is on it (on a slow network the app can be seconds away):
-    // busy, the pressed button marked, the others unavailable; the first click counts.
-    let early = null;
+    // busy, the pressed button marked, the others unavailable; the first click counts. A
+    // decision kept from an earlier page counts as that click.
+    let early = painted && keeps ? keptDecision(id, version) : null;
     const banner = painted?.querySelector('[data-pc="banner"]');
     const busy = (on, pressed) => {
       if (on) banner.setAttribute("aria-busy", "true");
@@ -178,7 +213,9 @@ async function start() {
       if (!button || early) return;
       early = button.dataset.pcAction;
       busy(true, button);
+      if (keeps && decision(early)) keepDecision(id, version, early);
     };
+    if (early) busy(true, banner.querySelector(`[data-pc-action="${early}"]`));
     painted?.addEventListener("click", remember);
     const onDemand = painted && (options.start ?? data.start) === "on-demand";
     if (onDemand) {
@@ -192,7 +229,7 @@ async function start() {
     // the main thread (~15 ms sooner in the bench). A hidden tab has no frames: a timeout.
     if (painted) await new Promise((resolve) => (requestAnimationFrame(() => setTimeout(resolve, 0)), setTimeout(resolve, 100)));
     const url = import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url);
-    if (onDemand && !neededAtOnce(manifest)) {
+    if (onDemand && !early && !neededAtOnce(manifest)) {
       // On demand: the Wasm downloads and compiles off the main thread, and the JS glue loads,
       // now; the app's instance and start (~130 KB of JS heap) wait for the demand.
       const glue = import("./pkg/policy_consent.js");
@@ -210,6 +247,7 @@ async function start() {
     if (early) {
       busy(false);
       banner.querySelector(`[data-pc-action="${early}"]`)?.click();
+      if (keeps) dropDecision(id);
     }
     return window.policyConsent;
   } catch (error) {

@@ -154,6 +154,38 @@ async function hostPage(context, { attributes = "", main = "", edit = (text) => 
 
 const ON_DEMAND = 'data-start="on-demand"';
 
+test("a decision clicked before the app arrived, the visitor gone on: the next page makes it; a stale one is ignored", async () => {
+  const context = await env.browser.newContext();
+  const hold = (route) => {}; // never answered: the visitor leaves first
+  await context.route("**/pkg/policy_consent_bg.wasm", hold);
+  const page = await hostPage(context);
+  await page.click(action("reject-all"));
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("policy-consent:host-birth:early")));
+  assert.deepEqual([kept.action, kept.version, typeof kept.at], ["reject-all", "1", "number"]);
+  assert.equal(await page.evaluate(() => localStorage.getItem("policy-consent:host-birth")), null);
+
+  // The next page: the banner shows the decision taken, and the app makes it.
+  await context.unroute("**/pkg/policy_consent_bg.wasm", hold);
+  await page.goto(env.url + "/e2e/host-birth.html");
+  await page.waitForFunction(() => window.policyConsent?.record()?.purposes.analytics?.state);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.analytics.state), "denied");
+  assert.equal(await page.evaluate(() => localStorage.getItem("policy-consent:host-birth:early")), null);
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+
+  // Kept for another version, or too long ago: the visitor is asked as on any first visit.
+  for (const kept of [{ action: "accept-all", version: "0.9", at: Date.now() }, { action: "accept-all", version: "1", at: Date.now() - 11 * 60 * 1000 }]) {
+    const stale = await env.browser.newContext();
+    await stale.addInitScript((kept) => localStorage.setItem("policy-consent:host-birth:early", kept), JSON.stringify(kept));
+    const fresh = await hostPage(stale);
+    await fresh.waitForFunction(() => window.policyConsent);
+    assert.equal(await fresh.locator(`${$("banner")}[aria-busy]`).count(), 0, JSON.stringify(kept));
+    assert.equal(await fresh.evaluate(() => window.policyConsent.record()?.purposes.analytics?.state ?? null), null);
+    await stale.close();
+  }
+});
+
 test("a click before the app has started: the banner says so at once, and that first click decides when the app arrives", async () => {
   const context = await env.browser.newContext();
   let release;
