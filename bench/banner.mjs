@@ -232,6 +232,8 @@ async function timing(peer, options) {
       await page.click(peer.accept, { timeout: 5000 });
       store = await Promise.race([stored, new Promise((r) => setTimeout(() => r(null), patience))]);
     }
+    // A banner that fades out may show the click taken after the write.
+    await page.waitForFunction(() => window.__probe.feedback !== null, null, { timeout: 2000 }).catch(() => {});
     const result = await page.evaluate(() => ({
       probe: window.__probe,
       resources: performance.getEntriesByType("resource").map((r) => ({ name: r.name, end: r.responseEnd })),
@@ -244,6 +246,7 @@ async function timing(peer, options) {
       pointerDown: result.probe.pointerDown,
       stored: result.probe.stored,
       clickToStore: result.probe.stored - result.probe.pointerDown,
+      clickToFeedback: result.probe.feedback === null ? null : result.probe.feedback - result.probe.pointerDown,
       heapAtBanner: result.probe.heapAtBanner,
       retried,
       resources: result.resources,
@@ -362,6 +365,9 @@ for (const peer of peers) {
     bannerVisible: { median: median(metric("bannerVisible")), range: range(metric("bannerVisible")) },
     stored: { median: median(metric("stored")), range: range(metric("stored")) },
     clickToStore: { median: median(metric("clickToStore")), range: range(metric("clickToStore")) },
+    clickToFeedback: metric("clickToFeedback").every((t) => t !== null)
+      ? { median: median(metric("clickToFeedback")), range: range(metric("clickToFeedback")) }
+      : null,
     heapAfterGc: peer.heaps.length ? { median: median(peer.heaps), range: range(peer.heaps) } : null,
     samples: peer.samples.map(({ resources, ...s }) => s),
     heaps: peer.heaps,
@@ -373,11 +379,12 @@ const ms = (m) => `${m.median.toFixed(0)} (${m.range[0].toFixed(0)}–${m.range[
 const mib = (m) => (m ? `${(m.median / 1048576).toFixed(2)}` : "–");
 const network = options.network ? `, network ${options.network} (${JSON.stringify(NETWORKS[options.network])}, files gzip-encoded)` : "";
 console.log(`Chromium ${(await chromium.launch({ executablePath: options.chromium, args: ["--headless=new", "--no-sandbox"] }).then(async (b) => [b.version(), await b.close()]))[0]}, ${options.runs} runs${network}, medians (min–max); sizes are JS+CSS+Wasm+JSON, gzip -9\n`);
-console.log("| page | version | gzip KiB | banner path KiB | banner visible ms | accept → stored ms | click → store ms | heap after GC MiB |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("| page | version | gzip KiB | banner path KiB | banner visible ms | accept → stored ms | click → store ms | click → taken ms | heap after GC MiB |");
+console.log("|---|---|---|---|---|---|---|---|---|");
 for (const r of results) {
-  console.log(`| ${r.label} | ${r.version ?? ""} | ${kib(r.size.gzip)} | ${kib(r.size.bannerPathGzip)} | ${ms(r.bannerVisible)} | ${ms(r.stored)} | ${ms(r.clickToStore)} | ${mib(r.heapAfterGc)} |`);
+  console.log(`| ${r.label} | ${r.version ?? ""} | ${kib(r.size.gzip)} | ${kib(r.size.bannerPathGzip)} | ${ms(r.bannerVisible)} | ${ms(r.stored)} | ${ms(r.clickToStore)} | ${r.clickToFeedback ? ms(r.clickToFeedback) : "–"} | ${mib(r.heapAfterGc)} |`);
 }
+console.log("\nclick → taken: pointerdown to the first frame with the banner hidden, fading or marked busy (aria-busy).");
 for (const ours of results.filter((r) => r.id.startsWith("ours"))) {
   console.log(`\n${ours.label} ÷ each library (below 1 is better):\n`);
   console.log("| library | banner path bytes | banner visible | accept → stored | heap after GC |");

@@ -6,6 +6,9 @@
 // page while it loads):
 //   "<tag> ready {x, y}"   the banner and its accept button are visible: where to click
 //   "<tag> stored {t}"     the first write of the consent key after the pointerdown
+// and keeps in window.__probe, besides, when the first frame after the pointerdown showed
+// the click taken: the banner hidden, fading (its opacity below what it was at the click),
+// or marked busy (aria-busy: ours, while its app loads).
 export function probe({ banner, accept, consent, tag }) {
   if (window.top !== window || window.__probe) return;
   const state = (window.__probe = {
@@ -15,6 +18,7 @@ export function probe({ banner, accept, consent, tag }) {
     heapAtBanner: null,
     frames: 0,
     pointerDown: null,
+    feedback: null,
     stored: null,
     writes: [],
   });
@@ -44,7 +48,26 @@ export function probe({ banner, accept, consent, tag }) {
     setItem.call(this, key, value);
     wrote(this === window.localStorage ? "localStorage" : "sessionStorage", String(key));
   };
-  addEventListener("pointerdown", () => (state.pointerDown ??= performance.now()), true);
+  addEventListener(
+    "pointerdown",
+    () => {
+      if (state.pointerDown !== null) return;
+      state.pointerDown = performance.now();
+      const opacity = (element) => {
+        let product = 1;
+        for (let e = element; e; e = e.parentElement) product *= Number(getComputedStyle(e).opacity);
+        return product;
+      };
+      const before = opacity(document.querySelector(banner));
+      const taken = () => {
+        const shown = document.querySelector(banner);
+        if (!visible(shown) || shown.closest("[aria-busy=true]") || opacity(shown) < before) state.feedback = performance.now();
+        else requestAnimationFrame(taken);
+      };
+      requestAnimationFrame(taken);
+    },
+    true,
+  );
 
   // Visible: a box that meets the viewport, not display:none or visibility:hidden, and no
   // opacity 0 on it or an ancestor (entry animations that fade in count once above 0).
