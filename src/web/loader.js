@@ -8,10 +8,11 @@
 // builds; the app (Wasm) is fetched once that banner's first frame is out, and adopts it. The manifest is fetched from
 // data-manifest, or read from the page with no request before the banner: data-manifest="#id"
 // names a <script type="application/json" id="id">, or window.policyConsentOptions.manifest
-// is the object. Every decision is the app's: a click made before it is ready is replayed to
-// it. The started instance is window.policyConsent; window.policyConsentReady() resolves with
-// it. Options that are not strings (a guardian `verify` function, say) go on
-// window.policyConsentOptions beforehand.
+// is the object. Every decision is the app's: a click made before it is ready is shown taken
+// at once and replayed to it (an accept or reject all is kept meanwhile, so that it survives
+// the visitor moving on; see keptDecision). The started instance is window.policyConsent;
+// window.policyConsentReady() resolves with it. Options that are not strings (a guardian
+// `verify` function, say) go on window.policyConsentOptions beforehand.
 //
 // With data-start="on-demand" (or the option start: "on-demand"), a first visit loads the
 // app's code but starts it only when something needs it: the visitor's pointer or focus

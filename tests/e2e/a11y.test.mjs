@@ -81,6 +81,20 @@ for (const scheme of ["light", "dark"]) {
   }
 }
 
+// The loader's banner with a click taken before the app has started (the app held back).
+for (const scheme of ["light", "dark"]) {
+  test(`axe: no WCAG 2.2 AA violations on the banner busy with an early click (${scheme})`, async () => {
+    const context = await env.browser.newContext({ colorScheme: scheme });
+    await context.route("**/pkg/policy_consent_bg.wasm", () => {});
+    const page = await newPage(context);
+    await page.goto(env.url + "/");
+    await page.click(`${$("banner")} ${action("reject-all")}`);
+    await page.waitForSelector(`${$("banner")}[aria-busy="true"]`);
+    assert.deepEqual(await axe(page), []);
+    await context.close();
+  });
+}
+
 test("keyboard: every control reachable; in settings Tab and Shift+Tab stay inside, Escape closes, focus returns", async () => {
   const { page, context } = await visit();
   // The banner's controls are reachable by Tab from the page.
