@@ -15,6 +15,7 @@ mod hash;
 mod lowercase;
 mod search;
 mod sort;
+pub mod sorted_map;
 
 // Talc instead of std's dlmalloc: 2.6 KiB gzip less in each module, for ~5% more time in
 // allocation-heavy work (the full module's comparison: 18–20 → 20–21 ms at best, warm).

@@ -10,8 +10,8 @@ use policy_consent::consent::{
 };
 use policy_consent::policy::manifest::{AgeGate, ChangelogEntry, Localized, Manifest, MinorsRule};
 use policy_consent::revision::Level;
+use policy_consent::sorted_map::SortedMap;
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 
 const DAY: Millis = 86_400_000;
 /// 2026-11-29 12:00 UTC.
@@ -639,7 +639,7 @@ fn material_revision_suspends_affected_purposes_and_notifies_first() {
     let (m, record) = accepted_adult(10);
     let new = revised(m, "2027-01", None);
     let policy = CurrentPolicy {
-        sections: BTreeMap::new(),
+        sections: SortedMap::new(),
         comparison: Some(Assessment {
             level: Level::Material,
             sections: ids(&["s-2-5"]),
@@ -699,7 +699,7 @@ fn material_revision_suspends_affected_purposes_and_notifies_first() {
 fn cosmetic_revision_carries_over_silently() {
     let (m, record) = accepted_adult(10);
     let policy = CurrentPolicy {
-        sections: BTreeMap::new(),
+        sections: SortedMap::new(),
         comparison: Some(Assessment {
             level: Level::Cosmetic,
             sections: vec![],
@@ -737,7 +737,7 @@ fn minor_revision_from_the_changelog_is_a_dismissible_notice() {
 fn declared_level_raises_but_never_lowers_the_comparison() {
     let (m, record) = accepted_adult(10);
     let cosmetic = CurrentPolicy {
-        sections: BTreeMap::new(),
+        sections: SortedMap::new(),
         comparison: Some(Assessment {
             level: Level::Cosmetic,
             sections: vec![],
@@ -755,7 +755,7 @@ fn declared_level_raises_but_never_lowers_the_comparison() {
     assert_eq!(kind(&e.prompt()), "change-notice:material");
     assert!(!e.granted("surveys") && e.granted("analytics"));
     let material = CurrentPolicy {
-        sections: BTreeMap::new(),
+        sections: SortedMap::new(),
         comparison: Some(Assessment {
             level: Level::Material,
             sections: vec![],
@@ -792,7 +792,7 @@ fn unknown_revisions_are_material_for_every_purpose() {
 #[test]
 fn section_digests_tell_which_purposes_a_change_affects() {
     let m = manifest();
-    let digests = |changed: &str| -> BTreeMap<String, String> {
+    let digests = |changed: &str| -> SortedMap<String, String> {
         ["s-2-3", "s-2-5", "s-2-8"]
             .iter()
             .map(|id| {

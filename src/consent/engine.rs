@@ -14,8 +14,8 @@ use super::record::{
 use crate::policy::manifest::{self, AgeGate, Manifest, MinorsRule, Purpose};
 use crate::policy::model;
 use crate::revision::Level;
+use crate::sorted_map::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// What the shell knows about the policy being served.
@@ -24,7 +24,7 @@ pub struct CurrentPolicy {
     /// Per-section digests (section id → digest), when the shell parsed the policy or the
     /// manifest carries them; empty when unknown.
     #[serde(default)]
-    pub sections: BTreeMap<String, String>,
+    pub sections: SortedMap<String, String>,
     /// The comparison of the record's version with this one, when the shell could make it
     /// (the previous text is in `policy/versions/`).
     #[serde(default)]
@@ -332,7 +332,7 @@ pub struct Engine {
     warnings: Vec<String>,
     /// Each purpose's place in the manifest and definition digest, by id: `granted` is
     /// asked of every purpose after each decision, so neither is recomputed.
-    purposes: BTreeMap<String, (usize, String)>,
+    purposes: SortedMap<String, (usize, String)>,
 }
 
 /// Digest of what a purpose is: a change here asks again for that purpose.
@@ -395,7 +395,7 @@ impl Engine {
             ),
         };
         // The first of a duplicated id, as `Manifest::purpose` finds it.
-        let mut purposes = BTreeMap::new();
+        let mut purposes = SortedMap::new();
         for (i, p) in manifest.purposes.iter().enumerate().rev() {
             purposes.insert(p.id.clone(), (i, definition_digest(p)));
         }
@@ -570,11 +570,11 @@ impl Engine {
     }
 
     /// Google Consent Mode v2 state: each type `granted` when a purpose mapped to it is.
-    pub fn consent_mode(&self) -> BTreeMap<String, &'static str> {
-        let mut state: BTreeMap<String, &'static str> = BTreeMap::new();
+    pub fn consent_mode(&self) -> SortedMap<String, &'static str> {
+        let mut state: SortedMap<String, &'static str> = SortedMap::new();
         for p in &self.manifest.purposes {
             for kind in &p.consent_mode {
-                let entry = state.entry(kind.clone()).or_insert("denied");
+                let entry = state.get_or_insert_with(kind.clone(), || "denied");
                 if self.granted(&p.id) {
                     *entry = "granted";
                 }
@@ -1144,14 +1144,14 @@ impl Engine {
         let mut suspended = Vec::new();
         if assessment.level == Level::Material {
             for id in &assessment.purposes {
-                if self
+                let granted_by = self
                     .record
                     .purposes
                     .get(id)
-                    .is_some_and(|r| r.state == State::Granted)
-                {
+                    .filter(|r| r.state == State::Granted)
+                    .map(|r| r.by);
+                if let Some(by) = granted_by {
                     let reason = format!("material change {from} → {version}");
-                    let by = self.record.purposes[id].by;
                     self.set(id, State::Suspended, by, rule, Some(reason));
                     suspended.push(id.clone());
                 }

@@ -4,8 +4,8 @@
 //! and total: anything unexpected is an error, which the engine treats as "no valid consent".
 
 use crate::policy::manifest::Manifest;
+use crate::sorted_map::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// The record schema this build writes and reads.
@@ -102,8 +102,8 @@ pub struct PolicyRef {
     /// Its version.
     pub version: String,
     /// Per-section digests of that version, when known.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sections: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub sections: SortedMap<String, String>,
 }
 
 /// What is known about the person's age.
@@ -194,7 +194,7 @@ pub struct LogSummary {
     /// The last folded event's time.
     pub last: Millis,
     /// Folded events by kind.
-    pub kinds: BTreeMap<String, u64>,
+    pub kinds: SortedMap<String, u64>,
 }
 
 /// The whole record.
@@ -214,7 +214,7 @@ pub struct ConsentRecord {
     /// The policy it was last reconciled with.
     pub policy: PolicyRef,
     /// Per-purpose states.
-    pub purposes: BTreeMap<String, PurposeRecord>,
+    pub purposes: SortedMap<String, PurposeRecord>,
     /// Age status, once known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<AgeRecord>,
@@ -283,9 +283,9 @@ impl ConsentRecord {
             policy: PolicyRef {
                 id: manifest.policy.id.clone(),
                 version: manifest.policy.version.clone(),
-                sections: BTreeMap::new(),
+                sections: SortedMap::new(),
             },
-            purposes: BTreeMap::new(),
+            purposes: SortedMap::new(),
             age: None,
             guardian: None,
             signals: SignalRecord::default(),
@@ -324,12 +324,12 @@ impl ConsentRecord {
                 events: 0,
                 first: old.at,
                 last: old.at,
-                kinds: BTreeMap::new(),
+                kinds: SortedMap::new(),
             });
             summary.events += 1;
             summary.first = summary.first.min(old.at);
             summary.last = summary.last.max(old.at);
-            *summary.kinds.entry(old.kind).or_default() += 1;
+            *summary.kinds.get_or_insert_with(old.kind, || 0) += 1;
         }
         self.updated = self.updated.max(at);
     }

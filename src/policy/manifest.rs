@@ -7,8 +7,8 @@
 
 use super::model::Policy;
 use crate::hash::{HashMap, HashSet};
+use crate::sorted_map::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// The manifest schema this build reads.
@@ -43,8 +43,8 @@ pub struct Manifest {
     #[serde(default)]
     pub changelog: Vec<ChangelogEntry>,
     /// UI strings per locale, overriding the built-in ones (`{"en": {"banner.title": "…"}}`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub strings: SortedMap<String, SortedMap<String, String>>,
 }
 
 fn schema_one() -> u32 {
@@ -130,7 +130,7 @@ pub enum Localized {
     /// The same text in every locale.
     One(String),
     /// Text per locale.
-    Many(BTreeMap<String, String>),
+    Many(SortedMap<String, String>),
 }
 
 impl Localized {
@@ -757,7 +757,7 @@ pub fn propose(policy: &Policy, source: &str, today: &str) -> Manifest {
             sections: Vec::new(),
             purposes: Vec::new(),
         }],
-        strings: BTreeMap::new(),
+        strings: SortedMap::new(),
     }
 }
 
@@ -780,7 +780,7 @@ mod tests {
 
     #[test]
     fn localized_text_falls_back() {
-        let text = Localized::Many(BTreeMap::from([
+        let text = Localized::Many(SortedMap::from([
             ("en".to_string(), "Ads".to_string()),
             ("zh-CN".to_string(), "广告".to_string()),
         ]));

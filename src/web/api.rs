@@ -417,7 +417,7 @@ impl PolicyConsent {
             .iter()
             .flat_map(|p| p.consent_mode.iter().cloned())
             .collect();
-        // Not collected into a BTreeSet: that sorts with std's sort, a few KB more Wasm.
+        // The crate's sort, not std's (a few KB more Wasm).
         crate::sort::sort(&mut mode_types);
         mode_types.dedup();
         signals::consent_mode_default(&mode_types);

@@ -14,9 +14,9 @@ use crate::consent::record::ConsentRecord;
 use crate::consent::{Act, Config, CurrentPolicy, Engine, Event, Init, Method, Prompt, Signals};
 use crate::policy::manifest::Manifest;
 use crate::revision::Level;
+use crate::sorted_map::SortedSet;
 use js_sys::{Function, Reflect};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -109,7 +109,7 @@ pub(crate) struct App {
     pub root: Element,
     pub listeners: Vec<(String, Function)>,
     /// Purposes whose gated scripts have run in this page.
-    pub activated: BTreeSet<String>,
+    pub activated: SortedSet<String>,
     pub persisted: bool,
     pub gpc: bool,
     pub config: Config,
@@ -117,7 +117,7 @@ pub(crate) struct App {
     pub guardian_step: GuardianStep,
     pub age_error: Option<String>,
     /// Prompt dialogs the person closed in this page view (shown again next time).
-    pub dismissed: BTreeSet<&'static str>,
+    pub dismissed: SortedSet<&'static str>,
     /// The modal the prompt put up, by hook.
     pub modal: Option<(&'static str, HtmlDialogElement)>,
     pub opener: Option<HtmlElement>,
@@ -208,14 +208,14 @@ impl App {
             options,
             root,
             listeners: Vec::new(),
-            activated: BTreeSet::new(),
+            activated: SortedSet::new(),
             persisted: true,
             gpc,
             config,
             policy_state,
             guardian_step: GuardianStep::Form(None),
             age_error: None,
-            dismissed: BTreeSet::new(),
+            dismissed: SortedSet::new(),
             modal: None,
             opener: None,
             last_saved: stored_raw,
@@ -511,14 +511,14 @@ pub(crate) fn act(shared: &Shared, event: Event, method: Method) -> Result<(), S
 pub(crate) fn after_change(shared: &Shared, changed: bool) {
     let (granted, detail, listeners, receipt, endpoint) = {
         let mut app = shared.borrow_mut();
-        // Inserted one by one: collecting into a BTreeSet sorts with std's sort, a few KB
-        // more Wasm.
-        let mut granted = BTreeSet::new();
-        for p in &app.engine.manifest().purposes {
-            if app.engine.granted(&p.id) {
-                granted.insert(p.id.clone());
-            }
-        }
+        let granted: SortedSet<String> = app
+            .engine
+            .manifest()
+            .purposes
+            .iter()
+            .filter(|p| app.engine.granted(&p.id))
+            .map(|p| p.id.clone())
+            .collect();
         let reload: Vec<String> = app
             .activated
             .iter()
@@ -566,7 +566,7 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
     }
 }
 
-fn change_detail(app: &App, granted: &BTreeSet<String>, reload: &[String]) -> JsValue {
+fn change_detail(app: &App, granted: &SortedSet<String>, reload: &[String]) -> JsValue {
     let detail = js_sys::Object::new();
     let map = js_sys::Object::new();
     for p in &app.engine.manifest().purposes {

@@ -6,9 +6,9 @@
 //! only when there is a gated script to run.
 
 use super::dom;
+use crate::sorted_map::SortedSet;
 use js_sys::{Function, Reflect};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement};
 
@@ -53,7 +53,7 @@ fn trusted(kind: &str, value: &str) -> Result<JsValue, JsValue> {
 }
 
 /// Activates every gated element whose purposes (space-separated) are all granted.
-pub fn activate(granted: &BTreeSet<String>) {
+pub fn activate(granted: &SortedSet<String>) {
     let Ok(document) = dom::document() else {
         return;
     };

@@ -3,8 +3,8 @@
 //! store to the next when one throws (Safari private mode, webviews without DOM storage, a
 //! full quota). The browser stores are in `browser.rs`.
 
+use crate::sorted_map::SortedMap;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 
 /// A key-value store for the record.
 pub trait Store {
@@ -25,7 +25,7 @@ pub trait Store {
 /// A store in memory: nothing survives a reload.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    values: RefCell<BTreeMap<String, String>>,
+    values: RefCell<SortedMap<String, String>>,
 }
 
 impl Store for MemoryStore {

@@ -2,7 +2,7 @@
 //! key from the manifest's `strings`.
 
 use crate::policy::manifest::Manifest;
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 const BANNER_EN: &[(&str, &str)] = &[
     ("banner.title", "Your privacy choices"),
@@ -267,7 +267,7 @@ const MONTHS_EN: [&str; 12] = [
 #[derive(Debug, Clone)]
 pub struct Strings {
     locale: String,
-    table: BTreeMap<String, String>,
+    table: SortedMap<String, String>,
 }
 
 /// Whether a locale is Chinese (`zh`, `zh-CN`, `zh-Hans`, …).
@@ -302,12 +302,12 @@ impl Strings {
         } else {
             (BANNER_EN, EN)
         };
-        // Inserted one by one (the later of two equal keys wins, as with `collect`):
-        // collecting into a BTreeMap sorts with std's sort, a few KB more Wasm.
-        let mut table = BTreeMap::new();
-        for (k, v) in banner.iter().chain(base) {
-            table.insert(k.to_string(), v.to_string());
-        }
+        // The banner's words (shared with the loader) and the rest: no key is in both.
+        let mut table: SortedMap<String, String> = banner
+            .iter()
+            .chain(base)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let language = locale.split(['-', '_']).next().unwrap_or(locale);
         for (key, overrides) in &manifest.strings {
             let applies = key.eq_ignore_ascii_case(locale)
@@ -385,7 +385,7 @@ mod tests {
         let mut m = manifest();
         m.strings.insert(
             "zh".into(),
-            BTreeMap::from([("accept-all".to_string(), "同意全部".to_string())]),
+            SortedMap::from([("accept-all".to_string(), "同意全部".to_string())]),
         );
         assert_eq!(Strings::new("zh-CN", &m).get("accept-all"), "同意全部");
         assert_eq!(Strings::new("en", &m).get("accept-all"), "Accept all");
