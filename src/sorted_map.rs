@@ -11,7 +11,7 @@ use std::marker::PhantomData;
 
 /// A map whose entries are kept sorted by key, each key once; iteration is in key order, as
 /// `BTreeMap`'s.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SortedMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -53,11 +53,6 @@ impl<K, V> SortedMap<K, V> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
-    /// The entries in key order, the values mutable.
-    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&K, &mut V)> {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
-    }
-
     /// The keys in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
         self.entries.iter().map(|(k, _)| k)
@@ -66,11 +61,6 @@ impl<K, V> SortedMap<K, V> {
     /// The values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
         self.entries.iter().map(|(_, v)| v)
-    }
-
-    /// The values in key order, mutable.
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> {
-        self.entries.iter_mut().map(|(_, v)| v)
     }
 
     /// Keeps the entries for which `keep` is true.
@@ -93,22 +83,6 @@ impl<K: Ord, V> SortedMap<K, V> {
         K: Borrow<Q>,
     {
         self.find(key).ok().map(|i| &self.entries[i].1)
-    }
-
-    /// The value for `key`, mutable.
-    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
-    where
-        K: Borrow<Q>,
-    {
-        self.find(key).ok().map(|i| &mut self.entries[i].1)
-    }
-
-    /// Whether `key` has a value.
-    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
-    where
-        K: Borrow<Q>,
-    {
-        self.find(key).is_ok()
     }
 
     /// Sets the value for `key`; returns the one it replaces.
@@ -268,16 +242,6 @@ impl<T: Ord> SortedSet<T> {
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.items.iter()
     }
-
-    /// The number of items.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Whether there are no items.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 impl<T: Ord> Extend<T> for SortedSet<T> {
@@ -326,7 +290,7 @@ mod tests {
         assert!(ours.keys().eq(std.keys()));
         for key in std.keys() {
             assert_eq!(ours.get(key.as_str()), std.get(key));
-            assert!(ours.contains_key(key.as_str()));
+            assert!(ours.get(key.as_str()).is_some());
         }
         assert_eq!(ours.get("absent"), None);
     }
