@@ -412,14 +412,14 @@ impl PolicyConsent {
         .map_err(js_error)?;
         let shared: Shared = Rc::new(RefCell::new(app));
         app::wire(&shared).map_err(js_error)?;
-        let mut mode_types: Vec<String> = manifest
-            .purposes
-            .iter()
-            .flat_map(|p| p.consent_mode.iter().cloned())
+        // Every Consent Mode type the manifest maps, each once: the engine's map has them.
+        let mode_types: Vec<String> = shared
+            .borrow()
+            .engine
+            .consent_mode()
+            .into_iter()
+            .map(|(t, _)| t)
             .collect();
-        // The crate's sort, not std's (a few KB more Wasm).
-        crate::sort::sort(&mut mode_types);
-        mode_types.dedup();
         signals::consent_mode_default(&mode_types);
         {
             let mut app = shared.borrow_mut();
