@@ -73,13 +73,13 @@ function stored(key) {
 // made on the next page, not asked again. Kept in localStorage, for this policy version, ten
 // minutes; not with storage "cookie", "memory" or "native", where the host chose otherwise.
 const EARLY_FOR_MS = 10 * 60 * 1000;
-const earlyKept = () => !["cookie", "memory", "native"].includes(options.storage);
+const earlyKey = (id) => `policy-consent:${id}:early`;
 const decision = (action) => action === "accept-all" || action === "reject-all";
 
 /** The decision kept for this policy version, if any (anything else there is ignored). */
 function keptDecision(id, version) {
   try {
-    const kept = JSON.parse(localStorage.getItem(`policy-consent:${id}:early`));
+    const kept = JSON.parse(localStorage.getItem(earlyKey(id)));
     const age = Date.now() - kept?.at;
     if (kept?.version === version && decision(kept.action) && age >= 0 && age < EARLY_FOR_MS) return kept.action;
   } catch {}
@@ -88,13 +88,13 @@ function keptDecision(id, version) {
 
 function keepDecision(id, version, action) {
   try {
-    localStorage.setItem(`policy-consent:${id}:early`, JSON.stringify({ action, version, at: Date.now() }));
+    localStorage.setItem(earlyKey(id), JSON.stringify({ action, version, at: Date.now() }));
   } catch {}
 }
 
 function dropDecision(id) {
   try {
-    if (localStorage.getItem(`policy-consent:${id}:early`) !== null) localStorage.removeItem(`policy-consent:${id}:early`);
+    if (localStorage.getItem(earlyKey(id)) !== null) localStorage.removeItem(earlyKey(id));
   } catch {}
 }
 
@@ -191,7 +191,7 @@ async function start() {
     const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
     painted = paint(manifest);
     const { id, version } = manifest?.policy ?? {};
-    const keeps = earlyKept();
+    const keeps = !["cookie", "memory", "native"].includes(options.storage);
     // With a record stored, a decision kept from an earlier page is spent or stale.
     if (!painted && keeps && id) dropDecision(id);
     // A click on the painted banner before the app is ready is remembered and replayed. The
@@ -222,7 +222,7 @@ async function start() {
     if (onDemand) {
       // Listening starts with the banner, so that nothing the visitor does is missed.
       for (const type of ["pointerover", "pointerdown", "focusin", "keydown", "click"]) painted.addEventListener(type, wake, { once: true });
-      const key = `policy-consent:${manifest.policy.id}`;
+      const key = `policy-consent:${id}`;
       window.addEventListener("storage", (e) => e.key === key && wake());
       document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && stored(key) && wake());
     }
