@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { serve } from "../scripts/serve.mjs";
 import { probe } from "./probe.mjs";
-import { addBeforeLoader, addLoaderAttributes } from "./pages.mjs";
+import { editLoaderTag } from "./pages.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -159,8 +159,7 @@ async function vendor(peer) {
     await rm(join(here, peer.dir), { recursive: true, force: true });
     await cp(join(here, peer.from), join(here, peer.dir), { recursive: true, filter: (path) => !path.includes("/vendor") });
     await mkdir(dir, { recursive: true });
-    if (peer.attributes) await addLoaderAttributes(join(here, peer.dir, "index.html"), peer.attributes);
-    if (peer.head) await addBeforeLoader(join(here, peer.dir, "index.html"), peer.head);
+    await editLoaderTag(join(here, peer.dir, "index.html"), { attributes: peer.attributes, before: peer.head });
   }
   if (peer.id.startsWith("ours")) {
     if (!existsSync(join(root, "www/pkg/policy_consent_bg.wasm"))) throw new Error("run scripts/build-wasm.sh first");

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 import { serve } from "../scripts/serve.mjs";
-import { addLoaderAttributes } from "./pages.mjs";
+import { editLoaderTag } from "./pages.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -50,7 +50,7 @@ async function page(name, stopBefore, attributes = "") {
     loader = loader.replace(stopBefore, `await new Promise(() => {});\n  ${stopBefore}`);
   }
   await writeFile(join(dir, "vendor/policy-consent.js"), transformSync(loader, { minify: true, format: "esm" }).code);
-  if (attributes) await addLoaderAttributes(join(dir, "index.html"), attributes);
+  if (attributes) await editLoaderTag(join(dir, "index.html"), { attributes });
   return dir;
 }
 
