@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { serve } from "../scripts/serve.mjs";
 import { probe } from "./probe.mjs";
-import { editLoaderTag } from "./pages.mjs";
+import { editLoaderTag, manifestToFile } from "./pages.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -106,6 +106,19 @@ const PEERS = [
     accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
     consent: { type: "localStorage", name: "policy-consent:bench" },
   },
+  {
+    // The same page, the manifest fetched from a file of its own, as by default (README),
+    // not read from the page. Not in a default run: name it in --peers.
+    id: "ours-fetched",
+    extra: true,
+    label: "policy-consent, manifest fetched",
+    dir: "pages/ours-fetched",
+    from: "pages/ours",
+    manifestFile: true,
+    banner: '[data-pc="banner"]',
+    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
+    consent: { type: "localStorage", name: "policy-consent:bench" },
+  },
 ];
 
 const FLAGS = [
@@ -160,6 +173,7 @@ async function vendor(peer) {
     await cp(join(here, peer.from), join(here, peer.dir), { recursive: true, filter: (path) => !path.includes("/vendor") });
     await mkdir(dir, { recursive: true });
     await editLoaderTag(join(here, peer.dir, "index.html"), { attributes: peer.attributes, before: peer.head });
+    if (peer.manifestFile) await manifestToFile(join(here, peer.dir));
   }
   if (peer.id.startsWith("ours")) {
     if (!existsSync(join(root, "www/pkg/policy_consent_bg.wasm"))) throw new Error("run scripts/build-wasm.sh first");
