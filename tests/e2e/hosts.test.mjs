@@ -219,6 +219,55 @@ test("a click before the app has started: the banner says so at once, and that f
   await context.close();
 });
 
+/** In the page: the order in which the app's Wasm is requested and the banner goes in. */
+const recordOrder = () => {
+  window.__order = [];
+  const fetch = window.fetch;
+  window.fetch = function (input, ...rest) {
+    if (String(input?.url ?? input).endsWith("/pkg/policy_consent_bg.wasm")) window.__order.push("app requested");
+    return fetch.call(this, input, ...rest);
+  };
+  new MutationObserver(() => {
+    if (document.querySelector('[data-pc="banner"]') && !window.__order.includes("banner")) window.__order.push("banner");
+  }).observe(document, { childList: true, subtree: true });
+};
+
+test("with long round trips the app is requested with the banner's manifest, on loopback after the banner; it decides either way", async () => {
+  for (const [network, order] of [
+    [null, ["banner", "app requested"]],
+    // DevTools' Fast 4G: Chromium's estimate of a round trip (navigator.connection.rtt) is 200 ms.
+    [{ latency: 165, downloadThroughput: 1012500, uploadThroughput: 168750 }, ["app requested", "banner"]],
+  ]) {
+    for (const attributes of ["", ON_DEMAND]) {
+      const context = await env.browser.newContext();
+      const page = await newPage(context);
+      if (network) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.emulateNetworkConditions", { offline: false, ...network });
+      }
+      await page.addInitScript(recordOrder);
+      // The page's manifest fetched from a file, as by default, not read from the page.
+      let manifest;
+      await page.route("**/e2e/host-birth.html", async (route) => {
+        const response = await route.fetch();
+        const html = await response.text();
+        manifest = html.match(/<script type="application\/json" id="pc-manifest">([\s\S]*?)<\/script>/)[1];
+        const body = html.replace('data-manifest="#pc-manifest"', `data-manifest="/e2e/host-birth.json" ${attributes}`);
+        await route.fulfill({ response, body });
+      });
+      await page.route("**/e2e/host-birth.json", (route) => route.fulfill({ contentType: "application/json", body: manifest }));
+      await page.goto(env.url + "/e2e/host-birth.html");
+      await page.locator($("banner")).waitFor({ timeout: 20000 });
+      await page.click(action("accept-all"));
+      await page.waitForFunction(() => window.policyConsent?.granted("analytics"), null, { timeout: 20000 });
+      assert.deepEqual(await page.evaluate(() => window.__order), order, `${JSON.stringify(network)} ${attributes}`);
+      assert.deepEqual(page.problems, []);
+      await context.close();
+    }
+  }
+});
+
 test("data-start=on-demand: the app waits for the visitor (Wasm and glue loaded), a click is one decision", async () => {
   const context = await env.browser.newContext();
   const page = await hostPage(context, { attributes: ON_DEMAND });
