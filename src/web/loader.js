@@ -180,8 +180,9 @@ function neededAtOnce(manifest) {
 const appWasm = import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url);
 
 /** Whether a round trip takes 150 ms or more, as the browser estimates it (Chromium's
- * navigator.connection.rtt: 100 with nothing measured, 200 on DevTools' Fast 4G, 500 on its
- * Slow 4G; elsewhere unknown, taken as less). */
+ * navigator.connection.rtt, rounded and with noise added: 100 with nothing measured, as on
+ * loopback, 150–200 on DevTools' Fast 4G, 500–600 on its Slow 4G; elsewhere unknown, taken
+ * as less). */
 function longRoundTrips() {
   return navigator.connection?.rtt >= 150;
 }

@@ -235,8 +235,8 @@ const recordOrder = () => {
 test("with long round trips the app is requested with the banner's manifest, on loopback after the banner; it decides either way", async () => {
   for (const [network, order] of [
     [null, ["banner", "app requested"]],
-    // DevTools' Fast 4G: Chromium's estimate of a round trip (navigator.connection.rtt) is 200 ms.
-    [{ latency: 165, downloadThroughput: 1012500, uploadThroughput: 168750 }, ["app requested", "banner"]],
+    // A 400 ms round trip, as Chromium estimates it (navigator.connection.rtt: 400–450).
+    [{ latency: 400, downloadThroughput: 1012500, uploadThroughput: 168750 }, ["app requested", "banner"]],
   ]) {
     for (const attributes of ["", ON_DEMAND]) {
       const context = await env.browser.newContext();
