@@ -119,6 +119,20 @@ const PEERS = [
     accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
     consent: { type: "localStorage", name: "policy-consent:bench" },
   },
+  {
+    // That page with the manifest preloaded (README: its request starts with the page's,
+    // not when the loader runs). Not in a default run: name it in --peers.
+    id: "ours-fetched-preload",
+    extra: true,
+    label: "policy-consent, manifest fetched, preloaded",
+    dir: "pages/ours-fetched-preload",
+    from: "pages/ours",
+    manifestFile: true,
+    head: '<link rel="preload" href="manifest.json" as="fetch" crossorigin>',
+    banner: '[data-pc="banner"]',
+    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
+    consent: { type: "localStorage", name: "policy-consent:bench" },
+  },
 ];
 
 const FLAGS = [

@@ -268,6 +268,32 @@ test("with long round trips the app is requested with the banner's manifest, on 
   }
 });
 
+test("a fetched manifest preloaded as README shows: the loader's request is served by the preload", async () => {
+  const context = await env.browser.newContext();
+  const page = await newPage(context);
+  const requests = [];
+  page.on("request", (r) => r.url().endsWith("/e2e/host-birth.json") && requests.push(r.url()));
+  let manifest;
+  await page.route("**/e2e/host-birth.html", async (route) => {
+    const response = await route.fetch();
+    const html = await response.text();
+    manifest = html.match(/<script type="application\/json" id="pc-manifest">([\s\S]*?)<\/script>/)[1];
+    const body = html
+      .replace("</head>", '<link rel="preload" href="/e2e/host-birth.json" as="fetch" crossorigin>\n</head>')
+      .replace('data-manifest="#pc-manifest"', 'data-manifest="/e2e/host-birth.json"');
+    await route.fulfill({ response, body });
+  });
+  await page.route("**/e2e/host-birth.json", (route) => route.fulfill({ contentType: "application/json", body: manifest }));
+  await page.goto(env.url + "/e2e/host-birth.html");
+  await page.locator($("banner")).waitFor();
+  await page.waitForFunction(() => window.policyConsent);
+  assert.equal(requests.length, 1, requests.join(", "));
+  const initiators = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/e2e/host-birth.json")).map((e) => e.initiatorType));
+  assert.deepEqual(initiators, ["link"]);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test("data-start=on-demand: the app waits for the visitor (Wasm and glue loaded), a click is one decision", async () => {
   const context = await env.browser.newContext();
   const page = await hostPage(context, { attributes: ON_DEMAND });
