@@ -219,6 +219,23 @@ test("a click before the app has started: the banner says so at once, and that f
   await context.close();
 });
 
+/**
+ * Serves /e2e/host-birth.html with its manifest moved to /e2e/host-birth.json, which the
+ * loader fetches, as by default: `attributes` go on the loader, `head` before </head>.
+ */
+async function fetchedManifestPage(page, { attributes = "", head = "" } = {}) {
+  let manifest;
+  await page.route("**/e2e/host-birth.html", async (route) => {
+    const response = await route.fetch();
+    const html = await response.text();
+    manifest = html.match(/<script type="application\/json" id="pc-manifest">([\s\S]*?)<\/script>/)[1];
+    const body = html.replace("</head>", `${head}</head>`).replace('data-manifest="#pc-manifest"', `data-manifest="/e2e/host-birth.json" ${attributes}`);
+    await route.fulfill({ response, body });
+  });
+  await page.route("**/e2e/host-birth.json", (route) => route.fulfill({ contentType: "application/json", body: manifest }));
+  await page.goto(env.url + "/e2e/host-birth.html");
+}
+
 /** In the page: the order in which the app's Wasm is requested and the banner goes in. */
 const recordOrder = () => {
   window.__order = [];
@@ -247,17 +264,7 @@ test("with long round trips the app is requested with the banner's manifest, on 
         await cdp.send("Network.emulateNetworkConditions", { offline: false, ...network });
       }
       await page.addInitScript(recordOrder);
-      // The page's manifest fetched from a file, as by default, not read from the page.
-      let manifest;
-      await page.route("**/e2e/host-birth.html", async (route) => {
-        const response = await route.fetch();
-        const html = await response.text();
-        manifest = html.match(/<script type="application\/json" id="pc-manifest">([\s\S]*?)<\/script>/)[1];
-        const body = html.replace('data-manifest="#pc-manifest"', `data-manifest="/e2e/host-birth.json" ${attributes}`);
-        await route.fulfill({ response, body });
-      });
-      await page.route("**/e2e/host-birth.json", (route) => route.fulfill({ contentType: "application/json", body: manifest }));
-      await page.goto(env.url + "/e2e/host-birth.html");
+      await fetchedManifestPage(page, { attributes });
       await page.locator($("banner")).waitFor({ timeout: 20000 });
       await page.click(action("accept-all"));
       await page.waitForFunction(() => window.policyConsent?.granted("analytics"), null, { timeout: 20000 });
@@ -273,18 +280,7 @@ test("a fetched manifest preloaded as README shows: the loader's request is serv
   const page = await newPage(context);
   const requests = [];
   page.on("request", (r) => r.url().endsWith("/e2e/host-birth.json") && requests.push(r.url()));
-  let manifest;
-  await page.route("**/e2e/host-birth.html", async (route) => {
-    const response = await route.fetch();
-    const html = await response.text();
-    manifest = html.match(/<script type="application\/json" id="pc-manifest">([\s\S]*?)<\/script>/)[1];
-    const body = html
-      .replace("</head>", '<link rel="preload" href="/e2e/host-birth.json" as="fetch" crossorigin>\n</head>')
-      .replace('data-manifest="#pc-manifest"', 'data-manifest="/e2e/host-birth.json"');
-    await route.fulfill({ response, body });
-  });
-  await page.route("**/e2e/host-birth.json", (route) => route.fulfill({ contentType: "application/json", body: manifest }));
-  await page.goto(env.url + "/e2e/host-birth.html");
+  await fetchedManifestPage(page, { head: '<link rel="preload" href="/e2e/host-birth.json" as="fetch" crossorigin>\n' });
   await page.locator($("banner")).waitFor();
   await page.waitForFunction(() => window.policyConsent);
   assert.equal(requests.length, 1, requests.join(", "));
