@@ -4,8 +4,8 @@
 // performance.memory.usedJSHeapSize (as banner.mjs's heap column, without its probe).
 //
 //   floor-script  the floor's banner made by one small script (what any file starts at)
-//   loader        our loader has painted the banner and started the Wasm fetch
-//   glue          … and imported the app's JS glue
+//   loader        our loader has painted the banner (the app's files not yet requested)
+//   glue          … and requested the app's files: its JS glue imported, the Wasm fetched
 //   instance      … and instantiated the app module
 //   started       … and PolicyConsent.start has returned: the page as shipped
 //   on-demand     the page with data-start="on-demand": Wasm compiled and glue loaded, the
@@ -13,7 +13,7 @@
 //   vanilla-cookieconsent   the peer whose heap is issue 7's target, for reference
 //
 // The stops are made by editing a copy of the loader's source, src/web/loader.js: an endless
-// wait before one of its `await` lines (the script fails if the line is not found), then
+// wait before one of its lines (the script fails if the line is not found), then
 // minified as scripts/build-wasm.sh builds www/policy-consent.js.
 // usage: node bench/heap.mjs [-n 3]   (after scripts/build-wasm.sh; bench's npm ci)
 import { chromium } from "playwright-core";
@@ -31,7 +31,7 @@ const argv = process.argv.slice(2);
 const runs = argv.includes("-n") ? Number(argv[argv.indexOf("-n") + 1]) : 3;
 if (!(runs >= 1)) throw new Error("usage: node bench/heap.mjs [-n RUNS]");
 const STEPS = [
-  ["loader", 'const { default: init, PolicyConsent } = await (glue ?? import("./pkg/policy_consent.js"));'],
+  ["loader", "app ??= requestApp();"],
   ["glue", "await init({ module_or_path: wasm });"],
   ["instance", "window.policyConsent = await PolicyConsent.start({ ...options, manifest });"],
   ["started", null],
@@ -91,7 +91,7 @@ async function vanilla() {
 }
 
 const pages = [["floor-script", join(here, "pages/baseline-script")]];
-// Each page stops before its step's line: "loader" before the glue's import, and so on.
+// Each page stops before its step's line: "loader" before the app's files are requested, and so on.
 for (const [name, stopBefore] of STEPS) pages.push([name, await page(name, stopBefore)]);
 // As shipped with data-start="on-demand", before the visitor reaches the banner.
 pages.push(["on-demand", await page("on-demand", null, 'data-start="on-demand"')]);

@@ -179,6 +179,13 @@ function neededAtOnce(manifest) {
 // The app's Wasm, beside this file in pkg/.
 const appWasm = import.meta.resolve?.("./pkg/policy_consent_bg.wasm") ?? new URL("./pkg/policy_consent_bg.wasm", import.meta.url);
 
+/** Requests the app's files: its JS glue (imported) and its Wasm (a response to compile). */
+function requestApp() {
+  const requests = { glue: import("./pkg/policy_consent.js"), wasm: fetch(appWasm) };
+  for (const request of Object.values(requests)) request.catch(() => {});
+  return requests;
+}
+
 /** Whether a round trip takes 150 ms or more, as the browser estimates it (Chromium's
  * navigator.connection.rtt, rounded and with noise added: 100 with nothing measured, as on
  * loopback, 150–200 on DevTools' Fast 4G, 500–600 on its Slow 4G; elsewhere unknown, taken
@@ -204,8 +211,7 @@ async function start() {
     // requested after the banner (below), they wait a round trip more (with a fetched
     // manifest, ~0.6 s on DevTools' Slow 4G, ~0.2 s on Fast 4G), and there they cost the
     // banner nothing measurable. On loopback they would arrive in time to delay its frame.
-    const ahead = longRoundTrips() ? { glue: import("./pkg/policy_consent.js"), wasm: fetch(appWasm) } : null;
-    for (const request of Object.values(ahead ?? {})) request.catch(() => {});
+    let app = longRoundTrips() ? requestApp() : null;
     const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
     painted = paint(manifest);
     const { id, version } = manifest?.policy ?? {};
@@ -247,19 +253,18 @@ async function start() {
     // The banner's first frame goes out before the app's code arrives to compete with it for
     // the main thread (~15 ms sooner in the bench). A hidden tab has no frames: a timeout.
     if (painted) await new Promise((resolve) => (requestAnimationFrame(() => setTimeout(resolve, 0)), setTimeout(resolve, 100)));
+    app ??= requestApp();
     if (onDemand && !early && !neededAtOnce(manifest)) {
       // On demand: the Wasm downloads and compiles off the main thread, and the JS glue loads,
       // now; the app's instance and start (~130 KB of JS heap) wait for the demand.
-      const glue = ahead?.glue ?? import("./pkg/policy_consent.js");
-      glue.catch(() => {});
-      const module = (ahead?.wasm ?? fetch(appWasm)).then((r) => (r.ok && /^application\/wasm\b/.test(r.headers.get("Content-Type")) ? WebAssembly.compileStreaming(r) : r));
+      const module = app.wasm.then((r) => (r.ok && /^application\/wasm\b/.test(r.headers.get("Content-Type")) ? WebAssembly.compileStreaming(r) : r));
       module.catch(() => {});
       await demanded;
-      await startApp(glue, module, manifest);
+      await startApp(app.glue, module, manifest);
     } else {
       // The module and its code in parallel: the Wasm downloads (and compiles, streaming)
       // while the JS glue and its imports load.
-      await startApp(ahead?.glue, ahead?.wasm ?? fetch(appWasm), manifest);
+      await startApp(app.glue, app.wasm, manifest);
     }
     painted?.removeEventListener("click", remember);
     if (early) {
@@ -280,7 +285,7 @@ async function start() {
 }
 
 async function startApp(glue, wasm, manifest) {
-  const { default: init, PolicyConsent } = await (glue ?? import("./pkg/policy_consent.js"));
+  const { default: init, PolicyConsent } = await glue;
   await init({ module_or_path: wasm });
   window.policyConsent = await PolicyConsent.start({ ...options, manifest });
 }
