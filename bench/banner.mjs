@@ -27,6 +27,13 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
 const modules = join(here, "node_modules");
 
+// What the bench watches on every page of ours: the banner, its accept button, the record.
+const OURS = {
+  banner: '[data-pc="banner"]',
+  accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
+  consent: { type: "localStorage", name: "policy-consent:bench" },
+};
+
 const PEERS = [
   {
     id: "floor",
@@ -78,9 +85,7 @@ const PEERS = [
     id: "ours",
     label: "policy-consent",
     dir: "pages/ours",
-    banner: '[data-pc="banner"]',
-    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
-    consent: { type: "localStorage", name: "policy-consent:bench" },
+    ...OURS,
   },
   {
     // The same page, the app started when the visitor reaches the banner (README: on demand).
@@ -89,9 +94,7 @@ const PEERS = [
     dir: "pages/ours-on-demand",
     from: "pages/ours",
     attributes: 'data-start="on-demand"',
-    banner: '[data-pc="banner"]',
-    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
-    consent: { type: "localStorage", name: "policy-consent:bench" },
+    ...OURS,
   },
   {
     // The same page, the app's files requested with the page (README: on a slow network).
@@ -102,9 +105,7 @@ const PEERS = [
     dir: "pages/ours-preload",
     from: "pages/ours",
     head: '<link rel="preload" href="vendor/pkg/policy_consent_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n<link rel="modulepreload" href="vendor/pkg/policy_consent.js">',
-    banner: '[data-pc="banner"]',
-    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
-    consent: { type: "localStorage", name: "policy-consent:bench" },
+    ...OURS,
   },
   {
     // The same page, the manifest fetched from a file of its own, as by default (README),
@@ -115,9 +116,7 @@ const PEERS = [
     dir: "pages/ours-fetched",
     from: "pages/ours",
     manifestFile: true,
-    banner: '[data-pc="banner"]',
-    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
-    consent: { type: "localStorage", name: "policy-consent:bench" },
+    ...OURS,
   },
   {
     // That page with the manifest preloaded (README: its request starts with the page's,
@@ -129,9 +128,7 @@ const PEERS = [
     from: "pages/ours",
     manifestFile: true,
     head: '<link rel="preload" href="manifest.json" as="fetch" crossorigin>',
-    banner: '[data-pc="banner"]',
-    accept: '[data-pc="banner"] [data-pc-action="accept-all"]',
-    consent: { type: "localStorage", name: "policy-consent:bench" },
+    ...OURS,
   },
 ];
 
