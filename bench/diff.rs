@@ -1,5 +1,6 @@
 //! Native time to compare two versions of the 48 KB Firefox notice (one edited in several
-//! places), ×1 and ×10 (both versions repeated), to show there is no quadratic blow-up.
+//! places), ×1, ×10 and ×100 (both versions repeated), with the time per KB of one version
+//! to show that it grows linearly (no quadratic blow-up).
 //! Run: `bench/core.sh` (or `cargo run --release --example bench-diff`). Not a test.
 
 use policy_consent::policy::{self, Format};
@@ -34,17 +35,19 @@ pub fn versions() -> (String, String) {
 
 fn main() {
     let (old, new) = versions();
-    println!("compare two versions of the Firefox notice, native (release), median of 15");
     println!(
-        "{:<6} {:>10} {:>12} {:>14}",
-        "×", "bytes", "parse both", "compare"
+        "compare two versions of the Firefox notice, native (release), median of 15 (×100: of 5)"
     );
-    for times in [1usize, 10] {
+    println!(
+        "{:<6} {:>10} {:>12} {:>14} {:>16}",
+        "×", "bytes", "parse both", "compare", "compare per KB"
+    );
+    for times in [1usize, 10, 100] {
         let (a, b) = (old.repeat(times), new.repeat(times));
         let mut parse_times = Vec::new();
         let mut compare_times = Vec::new();
         let mut level = revision::Level::Unchanged;
-        for _ in 0..15 {
+        for _ in 0..if times == 100 { 5 } else { 15 } {
             let start = Instant::now();
             let pa = policy::parse(black_box(&a), Some(Format::Markdown)).unwrap();
             let pb = policy::parse(black_box(&b), Some(Format::Markdown)).unwrap();
@@ -58,12 +61,14 @@ fn main() {
             v.sort();
             v[v.len() / 2].as_secs_f64() * 1e3
         };
+        let compare = median(&mut compare_times);
         println!(
-            "{:<6} {:>10} {:>10.2}ms {:>12.2}ms   (level: {level})",
+            "{:<6} {:>10} {:>10.2}ms {:>12.2}ms {:>13.1}µs   (level: {level})",
             times,
             a.len(),
             median(&mut parse_times),
-            median(&mut compare_times)
+            compare,
+            compare * 1e3 / (a.len() as f64 / 1024.0)
         );
     }
 }
