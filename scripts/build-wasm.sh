@@ -16,8 +16,9 @@ target="${2:-web}"
 
 build() { # name, cargo features
   local name=$1 features=$2
+  # Optimised for size: the release profile (Cargo.toml) is the native CLI's, for speed.
   wasm-pack --quiet build --target "$target" --release --out-dir "$out" --out-name "$name" --no-pack \
-    -- --no-default-features $features
+    -- --no-default-features $features --config 'profile.release.opt-level="z"'
   # binaryen from npm (a current release; Debian's 108 breaks wasm-bindgen's externref
   # table). It reads the enabled Wasm features from the module's target_features section.
   # The exported functions go first, so that no two of their indices are equal modulo 128
