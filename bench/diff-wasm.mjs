@@ -1,7 +1,7 @@
 // Time to compare two versions of the Firefox notice in the release Wasm module under Node
 // (parse both + compare, as comparePolicies does), ×1, ×10 and ×40 (the module refuses a
-// policy over 2 MiB), with the time per KB of one version (linear growth keeps it level). Run by bench/core.sh after
-// scripts/build-wasm.sh.
+// policy over 2 MiB), with the time per KB of one version (linear growth keeps it level).
+// Run by bench/core.sh after scripts/build-wasm.sh.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
