@@ -5,15 +5,16 @@
 //
 // The banner path is this file, the stylesheet and the manifest. On a first visit (nothing
 // stored) the banner is painted at once, from the manifest, with the markup the consent app
-// builds; the app (Wasm) is fetched once that banner's first frame is out (with long round
-// trips, at once: see longRoundTrips), and adopts it. The manifest is fetched from
-// data-manifest, or read from the page with no request before the banner: data-manifest="#id"
-// names a <script type="application/json" id="id">, or window.policyConsentOptions.manifest
-// is the object. Every decision is the app's: a click made before it is ready is shown taken
-// at once and replayed to it (an accept or reject all is kept meanwhile, so that it survives
-// the visitor moving on; see keptDecision). The started instance is window.policyConsent;
-// window.policyConsentReady() resolves with it. Options that are not strings (a guardian
-// `verify` function, say) go on window.policyConsentOptions beforehand.
+// builds; the app (Wasm) is fetched once that banner's first frame is out (with a fetched
+// manifest and long round trips, beside the manifest: see longRoundTrips), and adopts it.
+// The manifest is fetched from data-manifest, or read from the page with no request before
+// the banner: data-manifest="#id" names a <script type="application/json" id="id">, or
+// window.policyConsentOptions.manifest is the object. Every decision is the app's: a click
+// made before it is ready is shown taken at once and replayed to it (an accept or reject all
+// is kept meanwhile, so that it survives the visitor moving on; see keptDecision). The
+// started instance is window.policyConsent; window.policyConsentReady() resolves with it.
+// Options that are not strings (a guardian `verify` function, say) go on
+// window.policyConsentOptions beforehand.
 //
 // With data-start="on-demand" (or the option start: "on-demand"), a first visit loads the
 // app's code but starts it only when something needs it: the visitor's pointer or focus
@@ -59,6 +60,7 @@ const options = {
   ...(window.policyConsentOptions ?? {}),
 };
 const source = options.manifest ?? data.manifest ?? "/policy/consent.json";
+const manifestFetched = typeof source === "string" && !source.startsWith("#");
 
 /** Whether a record for this policy is stored (the app reads and judges it). */
 function stored(key) {
@@ -207,12 +209,14 @@ window.policyConsentReady = () => (wake(), ready);
 
 async function start() {
   try {
-    // With long round trips the app's files are requested now, beside the banner's manifest:
-    // requested after the banner (below), they wait a round trip more (with a fetched
-    // manifest, ~0.6 s on DevTools' Slow 4G, ~0.2 s on Fast 4G), and there they cost the
-    // banner nothing measurable. On loopback they would arrive in time to delay its frame.
-    let app = longRoundTrips() ? requestApp() : null;
-    const manifest = typeof source === "string" ? (source.startsWith("#") ? inline(source) : await fetched(source)) : source;
+    // A fetched manifest and long round trips: the app's files are requested now, beside it.
+    // Requested after the banner (below), they wait a round trip more (~0.6 s on DevTools'
+    // Slow 4G, ~0.2 s on Fast 4G), and there they cost the banner nothing measurable. On
+    // loopback they would arrive in time to delay its frame; with the manifest in the page
+    // nothing is fetched before the banner, so there is no round trip to save (and the
+    // estimate is not read on the banner's path).
+    let app = manifestFetched && longRoundTrips() ? requestApp() : null;
+    const manifest = manifestFetched ? await fetched(source) : typeof source === "string" ? inline(source) : source;
     painted = paint(manifest);
     const { id, version } = manifest?.policy ?? {};
     const keeps = !["cookie", "memory", "native"].includes(options.storage);
@@ -254,18 +258,17 @@ async function start() {
     // the main thread (~15 ms sooner in the bench). A hidden tab has no frames: a timeout.
     if (painted) await new Promise((resolve) => (requestAnimationFrame(() => setTimeout(resolve, 0)), setTimeout(resolve, 100)));
     app ??= requestApp();
+    // The module and its code in parallel: the Wasm downloads (and compiles, streaming) while
+    // the JS glue and its imports load.
+    let wasm = app.wasm;
     if (onDemand && !early && !neededAtOnce(manifest)) {
-      // On demand: the Wasm downloads and compiles off the main thread, and the JS glue loads,
-      // now; the app's instance and start (~130 KB of JS heap) wait for the demand.
-      const module = app.wasm.then((r) => (r.ok && /^application\/wasm\b/.test(r.headers.get("Content-Type")) ? WebAssembly.compileStreaming(r) : r));
-      module.catch(() => {});
+      // On demand: the Wasm compiles off the main thread now; the app's instance and start
+      // (~130 KB of JS heap) wait for the demand.
+      wasm = wasm.then((r) => (r.ok && /^application\/wasm\b/.test(r.headers.get("Content-Type")) ? WebAssembly.compileStreaming(r) : r));
+      wasm.catch(() => {});
       await demanded;
-      await startApp(app.glue, module, manifest);
-    } else {
-      // The module and its code in parallel: the Wasm downloads (and compiles, streaming)
-      // while the JS glue and its imports load.
-      await startApp(app.glue, app.wasm, manifest);
     }
+    await startApp(app.glue, wasm, manifest);
     painted?.removeEventListener("click", remember);
     if (early) {
       busy(false);

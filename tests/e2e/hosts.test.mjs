@@ -221,15 +221,17 @@ test("a click before the app has started: the banner says so at once, and that f
 
 /**
  * Serves /e2e/host-birth.html with its manifest moved to /e2e/host-birth.json, which the
- * loader fetches, as by default: `attributes` go on the loader, `head` before </head>.
+ * loader fetches, as by default (with `fetched` false, left in the page): `attributes` go on
+ * the loader, `head` before </head>.
  */
-async function fetchedManifestPage(page, { attributes = "", head = "" } = {}) {
+async function birthPage(page, { attributes = "", head = "", fetched = true } = {}) {
   let manifest;
   await page.route("**/e2e/host-birth.html", async (route) => {
     const response = await route.fetch();
     const html = await response.text();
     manifest = html.match(/<script type="application\/json" id="pc-manifest">([\s\S]*?)<\/script>/)[1];
-    const body = html.replace("</head>", `${head}</head>`).replace('data-manifest="#pc-manifest"', `data-manifest="/e2e/host-birth.json" ${attributes}`);
+    const source = fetched ? "/e2e/host-birth.json" : "#pc-manifest";
+    const body = html.replace("</head>", `${head}</head>`).replace('data-manifest="#pc-manifest"', `data-manifest="${source}" ${attributes}`);
     await route.fulfill({ response, body });
   });
   await page.route("**/e2e/host-birth.json", (route) => route.fulfill({ contentType: "application/json", body: manifest }));
@@ -249,11 +251,13 @@ const recordOrder = () => {
   }).observe(document, { childList: true, subtree: true });
 };
 
-test("with long round trips the app is requested with the banner's manifest, on loopback after the banner; it decides either way", async () => {
-  for (const [network, order] of [
-    [null, ["banner", "app requested"]],
-    // A 400 ms round trip, as Chromium estimates it (navigator.connection.rtt: 400–450).
-    [{ latency: 400, downloadThroughput: 1012500, uploadThroughput: 168750 }, ["app requested", "banner"]],
+test("with long round trips the app is requested with a fetched manifest, else (on loopback, or the manifest in the page) after the banner; it decides either way", async () => {
+  // A 400 ms round trip, as Chromium estimates it (navigator.connection.rtt: 400–450).
+  const long = { latency: 400, downloadThroughput: 1012500, uploadThroughput: 168750 };
+  for (const [network, fetched, order] of [
+    [null, true, ["banner", "app requested"]],
+    [long, true, ["app requested", "banner"]],
+    [long, false, ["banner", "app requested"]],
   ]) {
     for (const attributes of ["", ON_DEMAND]) {
       const context = await env.browser.newContext();
@@ -264,11 +268,11 @@ test("with long round trips the app is requested with the banner's manifest, on 
         await cdp.send("Network.emulateNetworkConditions", { offline: false, ...network });
       }
       await page.addInitScript(recordOrder);
-      await fetchedManifestPage(page, { attributes });
+      await birthPage(page, { attributes, fetched });
       await page.locator($("banner")).waitFor({ timeout: 20000 });
       await page.click(action("accept-all"));
       await page.waitForFunction(() => window.policyConsent?.granted("analytics"), null, { timeout: 20000 });
-      assert.deepEqual(await page.evaluate(() => window.__order), order, `${JSON.stringify(network)} ${attributes}`);
+      assert.deepEqual(await page.evaluate(() => window.__order), order, `${JSON.stringify(network)} fetched=${fetched} ${attributes}`);
       assert.deepEqual(page.problems, []);
       await context.close();
     }
@@ -280,7 +284,7 @@ test("a fetched manifest preloaded as README shows: the loader's request is serv
   const page = await newPage(context);
   const requests = [];
   page.on("request", (r) => r.url().endsWith("/e2e/host-birth.json") && requests.push(r.url()));
-  await fetchedManifestPage(page, { head: '<link rel="preload" href="/e2e/host-birth.json" as="fetch" crossorigin>\n' });
+  await birthPage(page, { head: '<link rel="preload" href="/e2e/host-birth.json" as="fetch" crossorigin>\n' });
   await page.locator($("banner")).waitFor();
   await page.waitForFunction(() => window.policyConsent);
   assert.equal(requests.length, 1, requests.join(", "));
