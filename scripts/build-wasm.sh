@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the two Wasm modules into www/pkg (wasm-pack, then wasm-opt -Oz from npm's
+# Builds the three Wasm modules into www/pkg (wasm-pack, then wasm-opt -Oz from npm's
 # binaryen), the one stylesheet, and copies the sample policy into the site root www/:
 #   policy_consent        the consent app: engine, UI, storage, gating, signals;
-#   policy_consent_full   parser, renderer, comparison: fetched when a policy is shown.
+#   policy_consent_view   parser, renderer: fetched when the viewer shows the policy;
+#   policy_consent_full   those and the comparison: fetched when changes are marked or
+#                         listed (and the npm package's `full` entry for sites' own use).
 # For --target web the JS glue is minified (esbuild, an npm dev-dependency) and the
 # imports get short names (scripts/short-imports.mjs).
 # For --target web it also builds the loader, minified from src/web/loader.js: into www/ as
@@ -48,6 +50,7 @@ build() { # name, cargo features
 rm -rf "$out"
 mkdir -p "$out"
 build policy_consent_full "--features full"
+build policy_consent_view "--features view"
 build policy_consent ""
 rm -rf "$out/snippets"
 # One stylesheet for the UI and the rendered policy it shows.
@@ -68,7 +71,7 @@ if [ "$target" = web ]; then
     printf '%s\n' "$loader" | sed 's|"\./pkg/|"./|g' > "$out/policy-consent.js"
   fi
 fi
-for name in policy_consent policy_consent_full; do
+for name in policy_consent policy_consent_view policy_consent_full; do
   wasm="$out/${name}_bg.wasm"
   printf 'built %s: %d bytes, %d gzip -9\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)" >&2
 done

@@ -26,7 +26,7 @@ const pkg = {
     ...(target === "web" ? { "./loader": "./policy-consent.js" } : {}),
     "./*.wasm": "./*.wasm",
   },
-  sideEffects: ["./policy-consent.css", "./policy-consent.js", "./policy_consent.js", "./policy_consent_full.js"],
+  sideEffects: ["./policy-consent.css", "./policy-consent.js", "./policy_consent.js", "./policy_consent_full.js", "./policy_consent_view.js"],
   keywords: ["consent", "privacy", "gdpr", "cookie-banner", "privacy-policy", "wasm"],
 };
 writeFileSync(`${dir}/package.json`, JSON.stringify(pkg, null, 2) + "\n");

@@ -1,6 +1,6 @@
 //! The browser stores, in headless Chromium: `wasm-pack test --headless --chrome
 //! --no-default-features --test browser` (scripts/test.sh passes Debian's chromedriver).
-#![cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#![cfg(all(target_arch = "wasm32", not(feature = "view")))]
 
 use policy_consent::web::storage::{Chain, MemoryStore, Store};
 use policy_consent::web::{CookieStore, LocalStore};

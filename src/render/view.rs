@@ -1,7 +1,7 @@
 //! The consent UI's policy viewer, rendered ahead of time (by the CLI, when the site is
 //! built): the tree as JSON stamped with the policy it shows, and the checks that let the
 //! browser build a fetched one into the page only from the renderer's own tags and
-//! attributes. With one, opening the viewer needs neither the full module nor the text.
+//! attributes. With one, opening the viewer needs neither a fetched module nor the text.
 //!
 //! The tree is JsonML: an element is `["tag", {"attr": "value", …}, child, …]`, a text
 //! node a string.

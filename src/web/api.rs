@@ -34,7 +34,7 @@ export interface StartOptions {
   guardian?: { verify?: (contact: string) => Promise<string> | string };
   /** Each new receipt is POSTed here as JSON (fetch keepalive). It stays queued (at most 20, 256 KB) until a 2xx, and is retried on later loads: deduplicate by record id and time. */
   receiptEndpoint?: string;
-  /** URL of the viewer's rendering made ahead (`policy-consent render … --format view`): the viewer shows it without the full module. */
+  /** URL of the viewer's rendering made ahead (`policy-consent render … --format view`): the viewer shows it without fetching a module or the text. */
   policyView?: string;
   /** With `age_gate: "host"`: the birth year and month the site knows, or `"YYYY-MM"` (the loader's `data-birth`). */
   birth?: { year: number; month: number } | string;

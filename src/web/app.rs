@@ -754,14 +754,10 @@ fn on_event(shared: &Shared, event: &web_sys::Event) {
         "keydown" => trap_focus(event, &target),
         // A pointer on, or focus in, a link to the policy: fetch what the viewer needs now,
         // so it opens at once on the click that usually follows.
-        "pointerover" | "focusin"
-            if target
-                .closest("[data-pc-action=\"policy\"]")
-                .ok()
-                .flatten()
-                .is_some() =>
-        {
-            super::viewer::prefetch(shared);
+        "pointerover" | "focusin" => {
+            if let Some(link) = target.closest("[data-pc-action=\"policy\"]").ok().flatten() {
+                super::viewer::prefetch(shared, shows_upcoming(&link));
+            }
         }
         "close" | "cancel" => {
             if let Some(dialog) = target.dyn_ref::<HtmlDialogElement>() {
@@ -861,13 +857,7 @@ fn on_action(shared: &Shared, action: &str, button: &Element) {
         }
         "policy" => {
             let section = button.get_attribute("data-pc-section");
-            // From the advance notice: the upcoming version, its changes marked.
-            let upcoming = button
-                .closest("[data-pc-level=\"upcoming\"]")
-                .ok()
-                .flatten()
-                .is_some();
-            super::viewer::open(shared, section, upcoming);
+            super::viewer::open(shared, section, shows_upcoming(button));
             Ok(())
         }
         "guardian-later" => {
@@ -883,6 +873,15 @@ fn on_action(shared: &Shared, action: &str, button: &Element) {
     if let Err(e) = result {
         web_sys::console::warn_1(&format!("policy-consent: {e}").into());
     }
+}
+
+/// Whether a link to the policy is the advance notice's: the upcoming version, its changes
+/// marked.
+fn shows_upcoming(link: &Element) -> bool {
+    link.closest("[data-pc-level=\"upcoming\"]")
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 fn checked_purposes(within: &Element) -> Vec<String> {

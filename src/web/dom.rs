@@ -93,7 +93,7 @@ pub fn from_tree(node: &Tree) -> Result<Node, JsValue> {
     build_tree(&super::json::to_json(node))
 }
 
-/// The viewer's rendering as the app takes it, from the full module (`policyView`) or made
+/// The viewer's rendering as the app takes it, from a fetched module (`policyView`) or made
 /// ahead: `{ node, title }`.
 pub fn view_result(node: &Node, title: &str) -> JsValue {
     let result = js_sys::Object::new();

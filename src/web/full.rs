@@ -1,15 +1,22 @@
-//! The full module, fetched only when needed: parsing and rendering policies, comparing
-//! versions, and the pieces the consent UI's viewer and change notice show.
+//! The exports of the modules the consent app fetches when it needs them. The full module:
+//! parsing and rendering policies, comparing versions, and the pieces the consent UI's
+//! viewer and change notice show. The view module (feature `view` without `full`): the
+//! viewer's rendering alone, `policyView` with nothing marked, two thirds the bytes.
 
+#[cfg(feature = "full")]
 use super::json::{ToJson, to_json};
 use super::{dom, js_error};
+#[cfg(feature = "full")]
 use crate::consent::Assessment;
 use crate::policy::{self, Format};
 use crate::render;
+#[cfg(feature = "full")]
 use crate::revision::{self, Level};
+#[cfg(feature = "full")]
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "full")]
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** A styled run of text in the policy model. */
@@ -38,6 +45,7 @@ export interface Revision { level: "unchanged" | "cosmetic" | "minor" | "materia
 
 /// A value as a plain JS object, the shape `JSON.parse` gives: its JSON text (written in
 /// Rust, see [`super::json`]) parsed by the browser.
+#[cfg(feature = "full")]
 fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&to_json(value)).map_err(js_error)
 }
@@ -60,6 +68,7 @@ fn parse(
 
 /// Compares two versions of a policy: `{level, sections: [{id, heading, change, level,
 /// reasons, diff: [{op, text}]}], purposes: []}` as a plain JS object.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = comparePolicies, unchecked_return_type = "Revision")]
 pub fn compare_policies(
     old_text: &str,
@@ -74,6 +83,7 @@ pub fn compare_policies(
 /// Compares two versions and renders the result for people: the verdict, then each
 /// changed section with its level, reasons and word diff (`<ins>`/`<del>`), as a
 /// `DocumentFragment`. `all` includes cosmetic changes.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = renderComparison)]
 pub fn render_comparison(
     old_text: &str,
@@ -101,6 +111,7 @@ pub fn render_comparison(
 /// `format`: `"html"` (an HTML string), `"dom"` (a `DocumentFragment` built with
 /// `createElement`, ready to append), or `"json"` (the model as a plain JS object).
 /// `input`: `"text"` or `"markdown"`; sniffed from the content when omitted.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = renderPolicy, unchecked_return_type = "string | DocumentFragment | PolicyModel")]
 pub fn render_policy(
     text: &str,
@@ -133,6 +144,7 @@ pub fn render_policy(
 /// that changed materially, and the purposes citing them. `citations` are the manifest's
 /// purposes as `[id, [section, …]]` pairs, as
 /// [`Manifest::citations`](crate::policy::manifest::Manifest::citations) gives them.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = assessRevision)]
 pub fn assess_revision(
     old_text: &str,
@@ -160,6 +172,7 @@ pub fn assess_revision(
 }
 
 /// `[[id, [section, …]], …]` from JS; `Err` says where it is not that shape.
+#[cfg(feature = "full")]
 fn read_citations(value: &JsValue) -> Result<Vec<(String, Vec<String>)>, String> {
     fn array(value: &JsValue) -> Option<Array> {
         Array::is_array(value).then(|| Array::from(value))
@@ -196,26 +209,59 @@ pub fn policy_view(
     let policy = parse(text, input.as_deref(), "policyView")?;
     // As the CLI's `render --format view` does: the two must look the same.
     let mut options = render::view::options(lang);
-    if let Some(old) = old_text
-        .as_deref()
-        .and_then(|t| parse(t, input.as_deref(), "policyView").ok())
-    {
-        for change in revision::compare(&old, &policy).changed(Level::Minor) {
-            options.changed.insert(
-                change.id.clone(),
-                render::tree::ChangeMark {
-                    level: change.level.to_string(),
-                    label: changed_label.to_string(),
-                },
-            );
-        }
+    if let Some(old_text) = old_text.as_deref() {
+        mark_changes(
+            &mut options,
+            &policy,
+            old_text,
+            input.as_deref(),
+            changed_label,
+        )?;
     }
     let node = dom::from_tree(&render::tree::policy(&policy, &options)).map_err(js_error)?;
     Ok(dom::view_result(&node, &policy.title))
 }
 
+/// Marks the sections changed since `old_text` (an old text that does not parse marks none).
+#[cfg(feature = "full")]
+fn mark_changes(
+    options: &mut render::Options,
+    policy: &policy::Policy,
+    old_text: &str,
+    input: Option<&str>,
+    label: &str,
+) -> Result<(), JsError> {
+    if let Ok(old) = parse(old_text, input, "policyView") {
+        for change in revision::compare(&old, policy).changed(Level::Minor) {
+            options.changed.insert(
+                change.id.clone(),
+                render::tree::ChangeMark {
+                    level: change.level.to_string(),
+                    label: label.to_string(),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The view module has no comparison: marking changes is the full module's.
+#[cfg(not(feature = "full"))]
+fn mark_changes(
+    _: &mut render::Options,
+    _: &policy::Policy,
+    _: &str,
+    _: Option<&str>,
+    _: &str,
+) -> Result<(), JsError> {
+    Err(JsError::new(
+        "policyView: marking changes needs the full module (policy_consent_full); this is the view module",
+    ))
+}
+
 /// The change notice's detail: each section changed since `old_text` with its level,
 /// reasons and word diff; without the old text, the names of the `sections` listed.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = noticeChanges)]
 pub fn notice_changes(
     old_text: Option<String>,

@@ -1,6 +1,7 @@
-//! The full module (parser, renderer, comparison), fetched on first need from beside this
-//! module: the consent UI never waits for it before the banner or a decision, only to show
-//! the policy, a change's words, or to compare an old version the changelog does not cover.
+//! The modules the consent app fetches on first need from beside its own: the view module
+//! (parser, renderer: the policy viewer) and the full module (those and the comparison). The
+//! consent UI never waits for them before the banner or a decision, only to show the policy,
+//! a change's words, or to compare an old version the changelog does not cover.
 
 use crate::consent::Assessment;
 use crate::policy::manifest::Manifest;
@@ -9,36 +10,57 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-// The full module's glue and its Wasm, beside this module's glue, loaded once: the Wasm
-// downloads and compiles (streaming, as its bytes arrive) while the glue loads, not after.
-// Served as another type, it goes to the glue as a response (whose warning says why).
-// `import()` of a module file, so no `eval` and nothing a strict CSP forbids. A failed load
-// is forgotten, so the next need tries again.
-#[wasm_bindgen(inline_js = "let fullModule;
-export function load_full(base) {
-  return fullModule ??= (async () => {
-    const wasm = fetch(new URL('policy_consent_full_bg.wasm', base)).then((response) =>
+// A module's glue and its Wasm, beside this module's glue, loaded once: the Wasm downloads
+// and compiles (streaming, as its bytes arrive) while the glue loads, not after. Served as
+// another type, it goes to the glue as a response (whose warning says why). `import()` of a
+// module file, so no `eval` and nothing a strict CSP forbids. A failed load is forgotten, so
+// the next need tries again. The full module has every export of the view module: once it is
+// loaded or on its way, it serves a need for the view module too.
+#[wasm_bindgen(inline_js = "const modules = {};
+export function load_module(base, name) {
+  if (name === 'policy_consent_view' && modules.policy_consent_full) return modules.policy_consent_full;
+  return modules[name] ??= (async () => {
+    const wasm = fetch(new URL(name + '_bg.wasm', base)).then((response) =>
       response.ok && /^application\\/wasm\\b/.test(response.headers.get('Content-Type'))
         ? WebAssembly.compileStreaming(response) : response);
     wasm.catch(() => {});
-    const module = await import(new URL('policy_consent_full.js', base).href);
+    const module = await import(new URL(name + '.js', base).href);
     await module.default({ module_or_path: wasm });
     return module;
-  })().catch((error) => { fullModule = undefined; throw error; });
+  })().catch((error) => { delete modules[name]; throw error; });
 }
 export function after(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }")]
 extern "C" {
-    /// The full module's namespace, once initialised.
-    fn load_full(base: &str) -> Promise;
+    /// The module's namespace (`name` is its files' stem), once initialised.
+    fn load_module(base: &str, name: &str) -> Promise;
     /// A promise resolved with `undefined` after `ms` milliseconds.
     pub fn after(ms: u32) -> Promise;
 }
 
 #[wasm_bindgen]
 extern "C" {
-    /// The URL of this module's JS glue; the full module sits beside it.
+    /// The URL of this module's JS glue; the modules it fetches sit beside it.
     #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
     static GLUE_URL: js_sys::JsString;
+}
+
+/// A module fetched on need.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Module {
+    /// Parser and renderer: the viewer's rendering with nothing marked (`policyView`), 68 KiB
+    /// gzip where the full module is 110.
+    View,
+    /// The view module and the comparison: changes marked, word diffs, assessments.
+    Full,
+}
+
+impl Module {
+    fn stem(self) -> &'static str {
+        match self {
+            Module::View => "policy_consent_view",
+            Module::Full => "policy_consent_full",
+        }
+    }
 }
 
 fn text(error: JsValue) -> String {
@@ -46,24 +68,26 @@ fn text(error: JsValue) -> String {
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
-        .unwrap_or_else(|| "the full module failed".into())
+        .unwrap_or_else(|| "the module failed".into())
 }
 
-/// The full module's namespace, fetching and initialising it the first time.
-async fn full() -> Result<JsValue, String> {
+/// A module's namespace, fetching and initialising it the first time.
+async fn load(module: Module) -> Result<JsValue, String> {
     let base: String = GLUE_URL.with(|u| u.into());
-    JsFuture::from(load_full(&base)).await.map_err(text)
+    JsFuture::from(load_module(&base, module.stem()))
+        .await
+        .map_err(text)
 }
 
-/// Fetches and initialises the full module ahead of need.
-pub async fn preload() -> Result<(), String> {
-    full().await.map(|_| ())
+/// Fetches and initialises a module ahead of need.
+pub async fn preload(module: Module) -> Result<(), String> {
+    load(module).await.map(|_| ())
 }
 
-/// Calls an export of the full module.
-pub async fn call(name: &str, args: &[JsValue]) -> Result<JsValue, String> {
-    let module = full().await?;
-    let function: Function = Reflect::get(&module, &name.into())
+/// Calls an export of a module.
+pub async fn call(module: Module, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    let namespace = load(module).await?;
+    let function: Function = Reflect::get(&namespace, &name.into())
         .map_err(text)?
         .dyn_into()
         .map_err(text)?;
@@ -89,7 +113,7 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     body.as_string().ok_or_else(|| "not text".into())
 }
 
-/// `markdown` or `text` by a URL's extension, for the full module's parser.
+/// `markdown` or `text` by a URL's extension, for the fetched modules' parser.
 pub fn input_of(url: Option<&str>) -> JsValue {
     let path = url.map(|u| u.split(['?', '#']).next().unwrap_or(u).to_ascii_lowercase());
     match path.as_deref() {
@@ -121,6 +145,7 @@ pub async fn assess_published(
     let citations: Vec<(&str, &[String])> = manifest.citations().collect();
     let citations = super::to_js(&citations).ok()?;
     let result = call(
+        Module::Full,
         "assessRevision",
         &[old_text.into(), new_text.into(), input_of(url), citations],
     )

@@ -7,42 +7,43 @@ pub mod json;
 pub mod storage;
 pub mod strings;
 
-// Two Wasm modules come from this crate (scripts/build-wasm.sh): the consent app (no
-// feature: engine, UI, storage, gating, signals) and the full module (feature `full`:
-// parser, renderer, comparison), which the app fetches when it needs it.
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+// Three Wasm modules come from this crate (scripts/build-wasm.sh): the consent app (no
+// feature: engine, UI, storage, gating, signals), and two that the app fetches when it needs
+// them: the view module (feature `view`: parser, renderer, the viewer's rendering) and the
+// full module (feature `full`: those and the comparison).
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 mod api;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 mod app;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 pub mod browser;
 // Each module uses part of the builder.
 #[cfg(target_arch = "wasm32")]
 #[allow(dead_code)]
 mod dom;
-#[cfg(all(target_arch = "wasm32", feature = "full"))]
+#[cfg(all(target_arch = "wasm32", feature = "view"))]
 mod full;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 mod gating;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 mod lazy;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 mod signals;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 mod ui;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 mod viewer;
 
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 pub use api::*;
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 pub use browser::{CookieStore, LocalStore};
-#[cfg(all(target_arch = "wasm32", feature = "full"))]
+#[cfg(all(target_arch = "wasm32", feature = "view"))]
 pub use full::*;
 
 /// A value as a plain JS object, the shape `JSON.parse` would give (maps become objects).
 /// (The full module writes its results as JSON text instead: [`json`].)
-#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[cfg(all(target_arch = "wasm32", not(feature = "view")))]
 pub(crate) fn to_js<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {

@@ -1,17 +1,17 @@
 //! The policy viewer and the change notice's detail, in the consent UI: fetches the texts,
-//! has the full module render them (sections changed since the visitor's last consent
-//! marked), and filters sections by a search.
+//! has a fetched module render them (the view module; the full module when sections changed
+//! since the visitor's last consent are to be marked), and filters sections by a search.
 
 use super::app::Shared;
 use super::dom;
-use super::lazy::{self, fetch_text, input_of};
+use super::lazy::{self, Module, fetch_text, input_of};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlDialogElement, HtmlElement};
 
-/// Starts the viewer's rendering, once (the rendering made ahead, or the full module and the
-/// text): the person is about to open the viewer.
-pub fn prefetch(shared: &Shared) {
+/// Starts the viewer's rendering, once (the rendering made ahead, or a module and the text):
+/// the person is about to open the viewer, on the upcoming version or the current one.
+pub fn prefetch(shared: &Shared, upcoming: bool) {
     // Focus moves inside our own renders (synchronous focusin while the app is borrowed):
     // start after the current task.
     let shared = shared.clone();
@@ -23,10 +23,10 @@ pub fn prefetch(shared: &Shared) {
         if started {
             return;
         }
-        // The rendering itself, kept for the click: its first run also compiles the full
-        // module's code, most of what a click would otherwise wait for.
-        if shared.borrow().policy_loaded.is_none() {
-            let _ = view(&shared, false);
+        // The rendering itself, kept for the click: its first run also compiles the module's
+        // code, most of what a click would otherwise wait for.
+        if shared.borrow().policy_loaded != Some(upcoming) {
+            let _ = view(&shared, upcoming);
         }
     });
 }
@@ -40,8 +40,7 @@ pub struct ViewKey {
     lang: String,
 }
 
-/// The rendering for the app's present state (a promise of the full module's `policyView`
-/// result): the one made ahead (or in flight) when it is still for this state, else a new one.
+/// The rendering for the app's present state (a promise of a module's `policyView` result): the one made ahead (or in flight) when it is still for this state, else a new one.
 fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
     let key = {
         let app = shared.borrow();
@@ -57,13 +56,17 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
         }
     }
     let label = shared.borrow().strings.get("policy.changed").to_string();
-    // The rendering made ahead shows the current version with nothing marked.
+    // Changes are marked in the announced version, and since the version last consented to
+    // while its notice stands; anything else has nothing to mark (`texts` gives no old text):
+    // the rendering made ahead, or the view module, which has no comparison.
+    let marked = upcoming || key.consented.is_some();
+    let module = if marked { Module::Full } else { Module::View };
     let made_ahead = shared
         .borrow()
         .options
         .view_url
         .as_ref()
-        .filter(|_| !upcoming && key.consented.is_none())
+        .filter(|_| !marked)
         .map(super::app::Link::href);
     let render = {
         let shared = shared.clone();
@@ -78,12 +81,13 @@ fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
                     ),
                 }
             }
-            // The full module loads while the texts arrive.
-            spawn_local(async {
-                let _ = lazy::preload().await;
+            // The module loads while the texts arrive.
+            spawn_local(async move {
+                let _ = lazy::preload(module).await;
             });
             let (text, url, old) = texts(&shared, upcoming).await?;
             lazy::call(
+                module,
                 "policyView",
                 &[
                     text.into(),
@@ -167,7 +171,7 @@ async fn current_text(shared: &Shared) -> Result<String, String> {
 
 /// How long a click waits for the rendering before the viewer opens with a loading note: a
 /// rendering ready by then opens with the dialog, so the page lays out and paints the dialog
-/// once, not a placeholder first (on a first open, while the full module starts, that was
+/// once, not a placeholder first (on a first open, while the module starts, that was
 /// ~15 ms of the main thread's time before the rendering could run).
 const LOADING_NOTE_AFTER_MS: u32 = 100;
 
@@ -343,6 +347,7 @@ pub fn fill_notice(shared: &Shared) {
             let (text, url, old) = texts(&shared, false).await?;
             let listed: js_sys::Array = listed.iter().map(|s| JsValue::from_str(s)).collect();
             lazy::call(
+                Module::Full,
                 "noticeChanges",
                 &[
                     old.map_or(JsValue::UNDEFINED, JsValue::from),

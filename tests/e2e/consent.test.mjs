@@ -310,11 +310,28 @@ test("an upcoming version is announced in its window, with its changes marked; a
   const bar = page.locator(`${$("change-notice")}[data-pc-level="upcoming"]`);
   await bar.waitFor();
   assert.match(await bar.textContent(), /Our privacy policy changes on 15 January 2027/);
+  const fetched = [];
+  page.on("request", (r) => /_bg\.wasm$|\.view\.json$/.test(r.url()) && fetched.push(new URL(r.url()).pathname.split("/").pop()));
   await bar.locator(action("policy")).click();
   const viewer = page.locator(`${$("policy")}[open]`);
   await viewer.locator('#s-2-5[data-pc-change="material"]').waitFor();
   assert.match(await viewer.locator("#s-2-5 h4").textContent(), /advertising partners/);
+  // Marking changes is the comparison's: the full module. Neither the view module nor the
+  // current version's rendering made ahead, not even on the way to the click (its hover).
+  assert.deepEqual(fetched, ["policy_consent_full_bg.wasm"]);
   await page.keyboard.press("Escape");
+  // The current version, nothing to mark, and no rendering made ahead: the full module, loaded
+  // now, renders it too, with no view module fetched besides.
+  await page.route("**/privacy-policy.view.json", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.evaluate(() => window.policyConsent.showPolicy());
+  await page.waitForFunction(() => {
+    const viewer = document.querySelector('[data-pc="policy"]');
+    return viewer?.open && viewer.querySelector("article.pc-policy #s-2-5") && !viewer.querySelector("[data-pc-change]");
+  });
+  assert.deepEqual(fetched, ["policy_consent_full_bg.wasm", "privacy-policy.view.json"]);
+  await page.keyboard.press("Escape");
+  await page.unroute("**/privacy-policy.view.json");
+  page.problems.splice(0, Infinity, ...page.problems.filter((p) => !/status of 404/.test(p)));
   await bar.locator(action("acknowledge")).click();
   assert.equal(await bar.count(), 0);
   await page.reload();

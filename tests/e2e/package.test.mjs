@@ -28,11 +28,11 @@ after(async () => {
 
 test("the packed package ships the module, types, stylesheet and README, with its JS snippets inlined", () => {
   const files = execFileSync("tar", ["-tzf", tarball("web")], { encoding: "utf8" }).split("\n");
-  for (const file of ["policy_consent.js", "policy_consent_bg.wasm", "policy_consent.d.ts", "policy_consent_full.js", "policy_consent_full_bg.wasm", "policy_consent_full.d.ts", "policy-consent.js", "policy-consent.css", "README.md", "package.json"]) {
+  for (const file of ["policy_consent.js", "policy_consent_bg.wasm", "policy_consent.d.ts", "policy_consent_full.js", "policy_consent_full_bg.wasm", "policy_consent_full.d.ts", "policy_consent_view.js", "policy_consent_view_bg.wasm", "policy-consent.js", "policy-consent.css", "README.md", "package.json"]) {
     assert.ok(files.includes(`package/${file}`), `${file} missing: ${files.join(" ")}`);
   }
   assert.ok(!files.some((f) => f.startsWith("package/snippets/")), "snippets shipped as separate modules");
-  for (const glue of ["policy_consent.js", "policy_consent_full.js"]) {
+  for (const glue of ["policy_consent.js", "policy_consent_full.js", "policy_consent_view.js"]) {
     const source = execFileSync("tar", ["-xzOf", tarball("web"), `package/${glue}`], { encoding: "utf8" });
     assert.doesNotMatch(source, /from '\.\/snippets\//, `${glue} imports a snippet`);
   }

@@ -87,12 +87,13 @@ async function openFromBanner(context, hover) {
   return { count, fetched, warnings, problems: page.problems };
 }
 
-test("the viewer from the banner: the rendering made ahead, with neither the full module nor the text", async () => {
+test("the viewer from the banner: the rendering made ahead, with no module and no text", async () => {
   for (const hover of [false, true]) {
     const context = await env.browser.newContext();
     const { count, fetched, warnings, problems } = await openFromBanner(context, hover);
     assert.deepEqual(problems, []);
     assert.equal(count("/privacy-policy.view.json"), 1, fetched.join(", "));
+    assert.equal(count("/policy_consent_view_bg.wasm"), 0, fetched.join(", "));
     assert.equal(count("/policy_consent_full_bg.wasm"), 0, fetched.join(", "));
     assert.equal(count("/privacy-policy.txt"), 0, fetched.join(", "));
     assert.deepEqual(warnings, []);
@@ -147,7 +148,7 @@ test("the viewer opens once with its policy when the rendering is ready, else wi
   await context.close();
 });
 
-test("a rendering made ahead that is missing, stale or hostile is not used: the text is rendered, once", async () => {
+test("a rendering made ahead that is missing, stale or hostile is not used: the text is rendered, once, by the view module", async () => {
   const published = JSON.parse(readFileSync(new URL("../../policy/privacy-policy.view.json", import.meta.url), "utf8"));
   const stale = { ...published, policy: { ...published.policy, version: "2000-01" } };
   const script = ["script", {}, "window.__pwned = true"];
@@ -163,14 +164,16 @@ test("a rendering made ahead that is missing, stale or hostile is not used: the 
       await context.route("**/privacy-policy.view.json", answer);
       // A slow module: the text arrives first and the rendering asks for the module while
       // the prefetch is still loading it.
-      await context.route("**/policy_consent_full_bg.wasm", async (route) => {
+      await context.route("**/policy_consent_view_bg.wasm", async (route) => {
         await new Promise((r) => setTimeout(r, 300));
         await route.continue();
       });
       const { count, fetched, warnings, problems } = await openFromBanner(context, hover);
       // The browser itself reports the 404.
       assert.deepEqual(problems.filter((p) => !(name === "missing" && /status of 404/.test(p))), []);
-      assert.equal(count("/policy_consent_full_bg.wasm"), 1, `${name}, hover ${hover}: ${fetched.join(", ")}`);
+      // Nothing to mark on a first visit: the view module, without the comparison.
+      assert.equal(count("/policy_consent_view_bg.wasm"), 1, `${name}, hover ${hover}: ${fetched.join(", ")}`);
+      assert.equal(count("/policy_consent_full_bg.wasm"), 0, `${name}, hover ${hover}: ${fetched.join(", ")}`);
       assert.ok(count("/privacy-policy.txt") >= 1, fetched.join(", "));
       if (hover) assert.equal(count("/privacy-policy.txt"), 1, fetched.join(", "));
       assert.ok(warnings.some((w) => warning.test(w)), `${name}: ${warnings.join(" | ")}`);
