@@ -13,6 +13,7 @@
 //        [--network slow-4g|fast-4g]   (emulated network, files gzip-encoded; no heap)
 //        (after scripts/build-wasm.sh; peers come from bench/node_modules: npm ci in bench/)
 import { chromium } from "playwright-core";
+import { NETWORKS, emulate } from "./networks.mjs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -148,14 +149,6 @@ const FLAGS = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ];
 
-// Network conditions to emulate (CDP), as DevTools' presets apply them (their latency and
-// throughput are adjusted for the lack of packet-level emulation): with these, files go
-// gzip-encoded, as from a production server, and the heap is not measured.
-const NETWORKS = {
-  "slow-4g": { latency: 562.5, downloadThroughput: (1.6e6 * 0.9) / 8, uploadThroughput: (750e3 * 0.9) / 8 },
-  "fast-4g": { latency: 165, downloadThroughput: (9e6 * 0.9) / 8, uploadThroughput: (1.5e6 * 0.9) / 8 },
-};
-
 function args() {
   const argv = process.argv.slice(2);
   const value = (name, fallback) => {
@@ -233,11 +226,8 @@ async function timing(peer, options) {
     const page = browser.pages()[0] ?? (await browser.newPage());
     const tag = `pcbench-${Math.random().toString(36).slice(2)}`;
     await page.addInitScript(probe, { banner: peer.banner, accept: peer.accept, consent: peer.consent, tag });
-    if (options.network) {
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send("Network.enable");
-      await cdp.send("Network.emulateNetworkConditions", { offline: false, ...NETWORKS[options.network] });
-    }
+    // Under an emulated network (bench/networks.mjs) the heap is not measured.
+    if (options.network) await emulate(page, options.network);
     const patience = options.network ? 30000 : 3000;
     const ready = waitFor(page, tag, "ready", 15000 + patience);
     const stored = waitFor(page, tag, "stored", 15000 + patience);

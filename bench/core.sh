@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build-wasm.sh 2>/dev/null
-printf 'release modules in www/pkg (the app loads first; the full module on first need):\n'
+printf 'release modules in www/pkg (the app loads first; the view or full module on first need):\n'
 printf '  %-32s %9s %9s\n' file raw "gzip -9"
 for f in www/policy-consent.js www/pkg/policy_consent_bg.wasm www/pkg/policy_consent.js \
+  www/pkg/policy_consent_view_bg.wasm www/pkg/policy_consent_view.js \
   www/pkg/policy_consent_full_bg.wasm www/pkg/policy_consent_full.js www/pkg/policy-consent.css; do
   printf '  %-32s %9d %9d\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
 done

@@ -1,23 +1,30 @@
 // How long the policy viewer takes to show the 48 KB Firefox notice after a click, two ways
-// for the page and two for the click. The page: the full module (parser, renderer) and the
+// for the page and two for the click. The page: the view module (parser, renderer) and the
 // text fetched on first need and rendered in the browser (viewer/index.html); or the
 // viewer's rendering made ahead by the CLI (`render --format view`, viewer/ahead.html), which
 // needs neither. The click: with no warning (the pointer lands and clicks at once), or after
 // the pointer rested 300 ms on the link, as a person's does (the hover starts the fetches and
 // the rendering). Each on a fresh browser, from pointerdown to the first frame showing the
-// rendered policy.
-// usage: node bench/viewer.mjs [-n 15]   (after scripts/build-wasm.sh; builds the CLI if needed)
+// rendered policy. With --network, on an emulated network (bench/networks.mjs), files served
+// gzip-encoded. It prints the Wasm modules each page fetched.
+// usage: node bench/viewer.mjs [-n 15] [--network slow-4g|fast-4g]
+//        (after scripts/build-wasm.sh; builds the CLI if needed)
 import { chromium } from "playwright-core";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "../scripts/serve.mjs";
+import { NETWORKS, emulate } from "./networks.mjs";
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const runs = Number(process.argv[process.argv.indexOf("-n") + 1] || 15) || 15;
+const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const runs = Number(flag("-n") || 15) || 15;
+const network = flag("--network");
+if (network !== undefined && !NETWORKS[network]) throw new Error(`--network: ${network} is not one of ${Object.keys(NETWORKS).join(", ")}`);
+const patience = network ? 30000 : 10000;
 const vendor = join(here, "pages/ours/vendor");
 await rm(vendor, { recursive: true, force: true });
 await mkdir(vendor, { recursive: true });
@@ -28,7 +35,8 @@ const cli = join(here, "../target/release/policy-consent");
 if (!existsSync(cli)) execFileSync("cargo", ["build", "--release", "--quiet", "--features", "cli"], { cwd: join(here, ".."), stdio: "inherit" });
 const viewer = join(here, "pages/viewer");
 writeFileSync(join(viewer, "notice.view.json"), execFileSync(cli, ["render", join(viewer, "notice.md"), "--format", "view", "--manifest", join(viewer, "consent.json")]));
-const { server, url } = await serve({ root: join(here, "pages") });
+const { server, url } = await serve({ root: join(here, "pages"), gzip: Boolean(network) });
+const modules = new Map();
 
 async function once(file, hover) {
   const profile = await mkdtemp(join(tmpdir(), "pc-viewer-"));
@@ -38,8 +46,9 @@ async function once(file, hover) {
   });
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
+    if (network) await emulate(page, network);
     await page.goto(`${url}/viewer/${file}`);
-    await page.waitForFunction(() => window.policyConsent);
+    await page.waitForFunction(() => window.policyConsent, null, { timeout: patience });
     await page.evaluate(() => {
       window.__viewer = {};
       addEventListener("pointerdown", () => (window.__viewer.down = performance.now()), true);
@@ -57,7 +66,9 @@ async function once(file, hover) {
       await page.waitForTimeout(300);
     }
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(() => window.__viewer.shown, null, { timeout: 10000 });
+    await page.waitForFunction(() => window.__viewer.shown, null, { timeout: patience });
+    const wasm = await page.evaluate(() => performance.getEntriesByType("resource").map((r) => r.name.split("/").pop()).filter((f) => f.endsWith(".wasm")));
+    modules.set(file, wasm.join(" + "));
     return await page.evaluate(() => window.__viewer.shown - window.__viewer.down);
   } finally {
     await browser.close();
@@ -79,5 +90,7 @@ for (let i = 0; i < runs; i++) {
   process.stderr.write(`run ${i + 1}/${runs}: ${modes.map(([, , label], m) => `${label} ${times[m].at(-1).toFixed(0)} ms`).join(", ")}\n`);
 }
 server.close();
-console.log(`policy viewer with the 48 KB Firefox notice, ${runs} runs, pointerdown → rendered policy on screen, median (min–max):`);
+const on = network ? `, network ${network} (files gzip-encoded)` : "";
+console.log(`policy viewer with the 48 KB Firefox notice, ${runs} runs${on}, pointerdown → rendered policy on screen, median (min–max):`);
 for (const [m, [, , label]] of modes.entries()) console.log(`  ${label.padEnd(40)} ${show(times[m])}`);
+for (const [file, wasm] of modules) console.log(`Wasm fetched by viewer/${file}: ${wasm}`);
