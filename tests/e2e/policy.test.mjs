@@ -182,6 +182,37 @@ test("a rendering made ahead that is missing, stale or hostile is not used: the 
   }
 });
 
+test("the view module renders what the full module renders, and has no comparison", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.url}/policy.html`);
+  const result = await page.evaluate(async () => {
+    const text = await (await fetch("/fixtures/mozilla-en-firefox_privacy_notice.md")).text();
+    const load = async (name) => {
+      const module = await import(`/pkg/${name}.js`);
+      await module.default();
+      return module;
+    };
+    const [view, full] = [await load("policy_consent_view"), await load("policy_consent_full")];
+    const html = (module) => {
+      const { node, title } = module.policyView(text, "markdown", undefined, "en", "Changed");
+      return [title, node.outerHTML];
+    };
+    let marking;
+    try {
+      view.policyView(text, "markdown", text.replace("Firefox", "Firefox browser"), "en", "Changed");
+    } catch (error) {
+      marking = error.message;
+    }
+    return { same: JSON.stringify(html(view)) === JSON.stringify(html(full)), title: html(view)[0], length: html(view)[1].length, marking, exports: Object.keys(view).filter((k) => k !== "default" && k !== "initSync") };
+  });
+  assert.ok(result.same, "the view module's rendering differs from the full module's");
+  assert.match(result.title, /Firefox/);
+  assert.ok(result.length > 20000, `${result.length} characters`);
+  assert.match(result.marking ?? "", /marking changes needs the full module/);
+  assert.deepEqual(result.exports, ["policyView"]);
+  assert.deepEqual(page.problems, []);
+});
+
 test("the rendering made ahead and the one made in the browser are the same DOM", async () => {
   const html = [];
   for (const ahead of [true, false]) {
