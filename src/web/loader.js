@@ -274,6 +274,11 @@ async function start() {
       busy(false);
       banner.querySelector(`[data-pc-action="${early}"]`)?.click();
       if (keeps) dropDecision(id);
+    } else {
+      // A pointer on, or focus in, the link to the policy since before the app started (on
+      // demand, what started it): the app was not there to see it arrive, so it hears it now
+      // and fetches what the viewer needs, as it does for a hover.
+      painted?.querySelector('[data-pc-action="policy"]:is(:hover, :focus)')?.dispatchEvent(new Event("pointerover", { bubbles: true }));
     }
     return window.policyConsent;
   } catch (error) {

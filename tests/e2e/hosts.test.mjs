@@ -324,6 +324,28 @@ test("data-start=on-demand: the app waits for the visitor (Wasm and glue loaded)
   await context.close();
 });
 
+test("data-start=on-demand: a pointer resting on the policy link starts the app, which then fetches what the viewer needs before the click", async () => {
+  for (const by of ["pointer", "focus"]) {
+    const context = await env.browser.newContext();
+    const page = await hostPage(context, { attributes: ON_DEMAND });
+    const fetched = [];
+    page.on("request", (r) => fetched.push(new URL(r.url()).pathname.split("/").pop()));
+    const link = page.locator(`${$("banner")} ${action("policy")}`);
+    const viewModule = page.waitForRequest((r) => r.url().endsWith("/pkg/policy_consent_view_bg.wasm"), { timeout: 5000 });
+    if (by === "pointer") await link.hover();
+    else await link.focus();
+    await page.waitForFunction(() => window.policyConsent);
+    // The pointer or focus came before the app could hear it; the app hears of it when it starts.
+    await viewModule;
+    assert.ok(fetched.includes("privacy-policy.txt"), `${by}: ${fetched.join(", ")}`);
+    await link.click();
+    await page.waitForSelector(`${$("policy")}[open] article.pc-policy #s-2-5`);
+    assert.equal(fetched.filter((f) => f === "policy_consent_view_bg.wasm").length, 1, fetched.join(", "));
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  }
+});
+
 test("data-start=on-demand: the host starts it with policyConsentReady(); another tab's decision starts it", async () => {
   const context = await env.browser.newContext();
   const host = await hostPage(context, { attributes: ON_DEMAND });
