@@ -197,7 +197,8 @@ fn read_citations(value: &JsValue) -> Result<Vec<(String, Vec<String>)>, String>
 }
 
 /// The policy for the consent UI's viewer: the rendered tree (title left to the dialog,
-/// headings from `<h3>`), with the sections changed since `old_text` marked, and the title.
+/// headings from `<h3>`), with the sections changed since `old_text` marked (the full
+/// module; the view module refuses an `old_text`), and the title.
 #[wasm_bindgen(js_name = policyView)]
 pub fn policy_view(
     text: &str,

@@ -40,7 +40,8 @@ pub struct ViewKey {
     lang: String,
 }
 
-/// The rendering for the app's present state (a promise of a module's `policyView` result): the one made ahead (or in flight) when it is still for this state, else a new one.
+/// The rendering for the app's present state (a promise of a module's `policyView` result):
+/// the one made ahead (or in flight) when it is still for this state, else a new one.
 fn view(shared: &Shared, upcoming: bool) -> js_sys::Promise {
     let key = {
         let app = shared.borrow();
