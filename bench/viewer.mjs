@@ -6,8 +6,10 @@
 // the pointer rested 300 ms on the link, as a person's does (the hover starts the fetches and
 // the rendering). Each on a fresh browser, from pointerdown to the first frame showing the
 // rendered policy. With --network, on an emulated network (bench/networks.mjs), files served
-// gzip-encoded. It prints the Wasm modules each page fetched.
-// usage: node bench/viewer.mjs [-n 15] [--network slow-4g|fast-4g]
+// gzip-encoded. With --settle MS, the pointer moves that long after the app has started (by
+// default at once, when the app's own start-up still competes for the cores). It prints the
+// Wasm modules each page fetched.
+// usage: node bench/viewer.mjs [-n 15] [--network slow-4g|fast-4g] [--settle MS]
 //        (after scripts/build-wasm.sh; builds the CLI if needed)
 import { chromium } from "playwright-core";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -25,6 +27,7 @@ const runs = Number(flag("-n") || 15) || 15;
 const network = flag("--network");
 if (network !== undefined && !NETWORKS[network]) throw new Error(`--network: ${network} is not one of ${Object.keys(NETWORKS).join(", ")}`);
 const patience = network ? 30000 : 10000;
+const settle = Number(flag("--settle") ?? 0);
 const vendor = join(here, "pages/ours/vendor");
 await rm(vendor, { recursive: true, force: true });
 await mkdir(vendor, { recursive: true });
@@ -49,6 +52,7 @@ async function once(file, hover) {
     if (network) await emulate(page, network);
     await page.goto(`${url}/viewer/${file}`);
     await page.waitForFunction(() => window.policyConsent, null, { timeout: patience });
+    if (settle) await page.waitForTimeout(settle);
     await page.evaluate(() => {
       window.__viewer = {};
       addEventListener("pointerdown", () => (window.__viewer.down = performance.now()), true);
@@ -90,7 +94,7 @@ for (let i = 0; i < runs; i++) {
   process.stderr.write(`run ${i + 1}/${runs}: ${modes.map(([, , label], m) => `${label} ${times[m].at(-1).toFixed(0)} ms`).join(", ")}\n`);
 }
 server.close();
-const on = network ? `, network ${network} (files gzip-encoded)` : "";
+const on = `${network ? `, network ${network} (files gzip-encoded)` : ""}${settle ? `, ${settle} ms after the app started` : ""}`;
 console.log(`policy viewer with the 48 KB Firefox notice, ${runs} runs${on}, pointerdown → rendered policy on screen, median (min–max):`);
 for (const [m, [, , label]] of modes.entries()) console.log(`  ${label.padEnd(40)} ${show(times[m])}`);
 for (const [file, wasm] of modules) console.log(`Wasm fetched by viewer/${file}: ${wasm}`);
