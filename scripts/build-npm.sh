@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package `policy-consent` for `--target web` (plain ESM in browsers) and
 # `--target bundler` into target/npm/{web,bundler}: the consent app module (the package's
-# entry, with TypeScript types for the whole API), the full module beside it, the loader,
-# the stylesheet and README; then packs each (npm pack) beside it.
+# entry, with TypeScript types for the whole API), the view and full modules beside it, the
+# loader, the stylesheet and README; then packs each (npm pack) beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for target in web bundler; do
