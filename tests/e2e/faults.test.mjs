@@ -1,7 +1,8 @@
 // Faults and load in Chromium, on the demo site: a full storage quota, storage that throws
 // with cookies disabled, two tabs deciding at the same moment, a receipts endpoint that is
-// down, failing or slow, and a manifest with a thousand purposes. In each: no exception
-// reaches the page, no stored decision is lost or turned into "granted".
+// down, failing or slow, the viewer's module failing to load, and a manifest with a thousand
+// purposes. In each: no exception reaches the page, no stored decision is lost or turned
+// into "granted".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -231,6 +232,31 @@ function manifestWith(n) {
   }));
   return manifest;
 }
+
+test("the viewer's module failing to load: the viewer says so, consent still works, and the next open loads it and shows the policy", async () => {
+  const context = await env.browser.newContext();
+  // No rendering made ahead, so the viewer needs the view module; its first request fails.
+  await context.route("**/privacy-policy.view.json", (route) => route.fulfill({ status: 404, body: "" }));
+  let failures = 0;
+  await context.route("**/pkg/policy_consent_view_bg.wasm", (route) => (failures++ === 0 ? route.fulfill({ status: 503, body: "busy" }) : route.continue()));
+  const page = await open(context);
+  const link = `[data-pc="banner"] ${action("policy")}`;
+  const viewer = page.locator('[data-pc="policy"]');
+  await page.click(link);
+  await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('[data-pc="policy"][open] [data-pc-policy-body]')?.textContent));
+  assert.equal(await viewer.locator("article.pc-policy").count(), 0);
+  await page.keyboard.press("Escape");
+  await page.click(link);
+  await page.locator('[data-pc="policy"][open] article.pc-policy #s-2-5').waitFor();
+  assert.equal(failures, 2);
+  await page.keyboard.press("Escape");
+  // The consent UI never depended on it.
+  await page.click(action("reject-all"));
+  await page.waitForFunction(() => window.__changes.length === 1);
+  assert.equal(JSON.parse(await stored(page)).purposes.analytics.state, "denied");
+  assert.deepEqual(page.problems.filter((p) => !/Failed to load resource|status of (404|503)/.test(p)), []);
+  await context.close();
+});
 
 test("10,000 rapid decisions from the API: the record stays bounded and valid, the last decision holds", async () => {
   const context = await env.browser.newContext();
