@@ -10,7 +10,6 @@ use super::{dom, js_error};
 use crate::consent::Assessment;
 use crate::policy::{self, Format};
 use crate::render;
-#[cfg(feature = "full")]
 use crate::revision::{self, Level};
 #[cfg(feature = "full")]
 use js_sys::Array;
@@ -211,53 +210,28 @@ pub fn policy_view(
     // As the CLI's `render --format view` does: the two must look the same.
     let mut options = render::view::options(lang);
     if let Some(old_text) = old_text.as_deref() {
-        mark_changes(
-            &mut options,
-            &policy,
-            old_text,
-            input.as_deref(),
-            changed_label,
-        )?;
+        // Marking is the comparison's; `cfg!` keeps the comparison's code out of the view
+        // module, which refuses rather than show a policy silently unmarked.
+        if !cfg!(feature = "full") {
+            return Err(JsError::new(
+                "policyView: marking changes needs the full module (policy_consent_full); this is the view module",
+            ));
+        }
+        // An old text that does not parse marks none.
+        if let Ok(old) = parse(old_text, input.as_deref(), "policyView") {
+            for change in revision::compare(&old, &policy).changed(Level::Minor) {
+                options.changed.insert(
+                    change.id.clone(),
+                    render::tree::ChangeMark {
+                        level: change.level.to_string(),
+                        label: changed_label.to_string(),
+                    },
+                );
+            }
+        }
     }
     let node = dom::from_tree(&render::tree::policy(&policy, &options)).map_err(js_error)?;
     Ok(dom::view_result(&node, &policy.title))
-}
-
-/// Marks the sections changed since `old_text` (an old text that does not parse marks none).
-#[cfg(feature = "full")]
-fn mark_changes(
-    options: &mut render::Options,
-    policy: &policy::Policy,
-    old_text: &str,
-    input: Option<&str>,
-    label: &str,
-) -> Result<(), JsError> {
-    if let Ok(old) = parse(old_text, input, "policyView") {
-        for change in revision::compare(&old, policy).changed(Level::Minor) {
-            options.changed.insert(
-                change.id.clone(),
-                render::tree::ChangeMark {
-                    level: change.level.to_string(),
-                    label: label.to_string(),
-                },
-            );
-        }
-    }
-    Ok(())
-}
-
-/// The view module has no comparison: marking changes is the full module's.
-#[cfg(not(feature = "full"))]
-fn mark_changes(
-    _: &mut render::Options,
-    _: &policy::Policy,
-    _: &str,
-    _: Option<&str>,
-    _: &str,
-) -> Result<(), JsError> {
-    Err(JsError::new(
-        "policyView: marking changes needs the full module (policy_consent_full); this is the view module",
-    ))
 }
 
 /// The change notice's detail: each section changed since `old_text` with its level,
