@@ -304,6 +304,11 @@ fn check_passes_on_the_sample_and_names_each_problem() {
             Box::new(|m| m["purposes"][4]["consent_mode"][0] = "ads".into()),
             "purposes[4].consent_mode[0]: `ads` is not a Consent Mode v2 type",
         ),
+        (
+            "every-cookie",
+            Box::new(|m| m["purposes"][4]["cookies"][0] = "*".into()),
+            "purposes[4].cookies[0]: `*` matches every cookie",
+        ),
     ];
     for (name, edit, expected) in cases {
         let (code, _, stderr) = check(&policy_dir(name, edit));

@@ -1018,6 +1018,78 @@ fn consent_mode_is_denied_until_granted() {
 }
 
 #[test]
+fn the_cookies_of_purposes_not_granted_are_the_ones_to_delete() {
+    // The sample manifest: analytics lists `_ga`, `_ga_*`, `_gid`; ads lists `_gcl_*`.
+    let present = [
+        "_ga",
+        "_ga_1X2Y",
+        "_gax",
+        "_gid",
+        "_gcl_au",
+        "session",
+        "policy-consent%3Aseed",
+    ];
+    let to_delete = |e: &Engine| -> Vec<String> {
+        e.cookies_to_delete(present)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    };
+    let mut e = start(manifest(), None, NOW);
+    // Before any decision nothing optional is granted: set before consent, they go.
+    assert_eq!(to_delete(&e), ids(&["_ga", "_ga_1X2Y", "_gid", "_gcl_au"]));
+    e.handle(
+        Event::DeclareAge {
+            birth_year: 1990,
+            birth_month: 1,
+        },
+        act(NOW),
+    )
+    .unwrap();
+    e.handle(Event::AcceptAll, act(NOW)).unwrap();
+    assert_eq!(to_delete(&e), Vec::<String>::new(), "all granted: none go");
+    e.handle(
+        Event::Withdraw {
+            purposes: ids(&["analytics"]),
+        },
+        act(NOW + 1),
+    )
+    .unwrap();
+    assert_eq!(to_delete(&e), ids(&["_ga", "_ga_1X2Y", "_gid"]));
+
+    // A pattern that would match the record's own cookie never deletes it.
+    let mut m = manifest();
+    m.purposes[3].cookies = ids(&["p*", "s*"]);
+    let e = start(m, None, NOW);
+    assert!(
+        to_delete(&e).contains(&"session".to_string())
+            && !to_delete(&e)
+                .iter()
+                .any(|c| c.starts_with("policy-consent"))
+    );
+}
+
+#[test]
+fn cookie_patterns_are_checked() {
+    let mut m = manifest();
+    m.purposes[3].cookies = ids(&["_ga", "_ga_*", "*", "_ga*x", "a b", "x;y", &"c".repeat(129)]);
+    let problems: Vec<String> = m.validate(None).iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        problems,
+        [
+            "manifest: purposes[3].cookies[2]: `*` matches every cookie, those of necessary purposes too: name them",
+            "manifest: purposes[3].cookies[3]: `_ga*x` is not a cookie name (letters, digits and !#$%&'+-.^_`|~, with `*` only at the end)",
+            "manifest: purposes[3].cookies[4]: `a b` is not a cookie name (letters, digits and !#$%&'+-.^_`|~, with `*` only at the end)",
+            "manifest: purposes[3].cookies[5]: `x;y` is not a cookie name (letters, digits and !#$%&'+-.^_`|~, with `*` only at the end)",
+            &format!(
+                "manifest: purposes[3].cookies[6]: `{}` is longer than 128 characters",
+                "c".repeat(129)
+            ),
+        ]
+    );
+}
+
+#[test]
 fn an_unusable_record_means_ask_again() {
     let m = manifest();
     let stored = Some(Err(

@@ -583,6 +583,22 @@ impl Engine {
         state
     }
 
+    /// Of the cookies present (by name), those listed by a purpose that is not granted now:
+    /// to be deleted. The consent record's own cookie (`policy-consent…`) is never one.
+    pub fn cookies_to_delete<'a>(
+        &self,
+        present: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<&'a str> {
+        present
+            .into_iter()
+            .filter(|name| {
+                !name.starts_with("policy-consent")
+                    && (self.manifest.purposes.iter())
+                        .any(|p| p.lists_cookie(name) && !self.granted(&p.id))
+            })
+            .collect()
+    }
+
     /// What the UI must show now. A material change notice comes before anything else.
     pub fn prompt(&self) -> Prompt {
         let notice = self

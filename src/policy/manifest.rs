@@ -198,6 +198,38 @@ pub struct Purpose {
     /// Recipients (third parties) of the data, listed to the visitor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recipients: Vec<String>,
+    /// Cookies set for this purpose (names; a trailing `*` matches every name it begins):
+    /// deleted whenever the purpose is not granted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cookies: Vec<String>,
+}
+
+impl Purpose {
+    /// Whether `name` is one of the cookies this purpose lists.
+    pub fn lists_cookie(&self, name: &str) -> bool {
+        self.cookies
+            .iter()
+            .any(|pattern| match pattern.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == pattern,
+            })
+    }
+}
+
+/// Why `pattern` cannot name cookies to delete, if it cannot: a cookie name (RFC 6265
+/// token characters), with at most a trailing `*`, and not `*` alone.
+fn cookie_pattern_problem(pattern: &str) -> Option<&'static str> {
+    let name = pattern.strip_suffix('*').unwrap_or(pattern);
+    if name.is_empty() {
+        return Some("matches every cookie, those of necessary purposes too: name them");
+    }
+    if pattern.len() > 128 {
+        return Some("is longer than 128 characters");
+    }
+    let token = |b: u8| b.is_ascii_graphic() && !br#"()<>@,;:\"/[]?={}*"#.contains(&b);
+    (!name.bytes().all(token)).then_some(
+        "is not a cookie name (letters, digits and !#$%&'+-.^_`|~, with `*` only at the end)",
+    )
 }
 
 /// The Consent Mode v2 consent types.
@@ -534,6 +566,14 @@ impl Manifest {
                     ),
                 );
             }
+            for (j, pattern) in purpose.cookies.iter().enumerate() {
+                if let Some(why) = cookie_pattern_problem(pattern) {
+                    problem(
+                        format!("purposes[{i}].cookies[{j}]"),
+                        format!("`{pattern}` {why}"),
+                    );
+                }
+            }
             for (j, kind) in purpose.consent_mode.iter().enumerate() {
                 if !CONSENT_MODE_TYPES.contains(&kind.as_str()) {
                     problem(
@@ -725,6 +765,7 @@ pub fn propose(policy: &Policy, source: &str, today: &str) -> Manifest {
             },
             consent_mode,
             recipients: Vec::new(),
+            cookies: Vec::new(),
         });
     }
     let file = source.rsplit(['/', '\\']).next().unwrap_or(source);
