@@ -49,7 +49,7 @@ export interface Manifest {
   minor_age?: number;
   age_gate?: "ask" | "host" | "off";
   lifetime_days?: number;
-  purposes: Array<{ id: string; title: string | Record<string, string>; description: string | Record<string, string>; sections?: string[]; required?: boolean; default?: boolean; sale_or_share?: boolean; minors?: "allowed" | "guardian" | "forbidden"; consent_mode?: string[]; recipients?: string[] }>;
+  purposes: Array<{ id: string; title: string | Record<string, string>; description: string | Record<string, string>; sections?: string[]; required?: boolean; default?: boolean; sale_or_share?: boolean; minors?: "allowed" | "guardian" | "forbidden"; consent_mode?: string[]; recipients?: string[]; cookies?: string[] }>;
   changelog?: Array<{ version: string; date: string; level: "cosmetic" | "minor" | "material"; summary: string | Record<string, string>; sections?: string[]; purposes?: string[] }>;
   strings?: Record<string, Record<string, string>>;
 }

@@ -542,6 +542,23 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
             .flatten();
         let endpoint = app.options.receipt_endpoint.as_ref().map(Link::href);
         app.activated.extend(granted.iter().cloned());
+        // The cookies of purposes not granted go, on start too (set before a decision, or
+        // under consent since withdrawn, expired or suspended by a revision).
+        if app
+            .engine
+            .manifest()
+            .purposes
+            .iter()
+            .any(|p| !p.cookies.is_empty())
+        {
+            let cookies = super::browser::cookies();
+            for name in app
+                .engine
+                .cookies_to_delete(super::browser::cookie_names(&cookies))
+            {
+                let _ = super::browser::delete_cookie(name);
+            }
+        }
         (granted, detail, listeners, receipt, endpoint)
     };
     gating::activate(&granted);

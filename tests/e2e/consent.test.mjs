@@ -104,6 +104,69 @@ test("withdrawal is as easy as granting and says a reload is needed for scripts 
   await context.close();
 });
 
+test("the cookies a purpose lists go while it is not granted: on start, and after a withdrawal, on every domain and path", async () => {
+  // The demo served as http://www.site.test/shop/, so that cookies can be on a parent
+  // domain and on a path, as analytics scripts set them.
+  const context = await env.browser.newContext();
+  await context.route("http://www.site.test/**", async (route) => {
+    const path = new URL(route.request().url()).pathname.replace(/^\/shop/, "");
+    route.fulfill({ response: await route.fetch({ url: env.url + path }) });
+  });
+  const site = "http://www.site.test/shop/";
+  await context.addCookies([
+    // Set before any consent: analytics (`_gid`) on the parent domain, ads (`_gcl_*`) on the path.
+    { name: "_gid", value: "1", domain: ".site.test", path: "/" },
+    { name: "_gcl_au", value: "1", domain: "www.site.test", path: "/shop" },
+    { name: "_ga", value: "1", domain: ".www.site.test", path: "/" },
+    // Listed by no purpose.
+    { name: "session", value: "1", domain: ".site.test", path: "/" },
+  ]);
+  const names = async () => (await context.cookies(site)).map((c) => c.name).sort();
+  const page = await newPage(context);
+  await page.goto(site);
+  await page.waitForFunction(() => window.policyConsent);
+  await page.waitForSelector($("banner"));
+  assert.deepEqual(await names(), ["session"], "nothing optional granted yet");
+
+  await page.click(action("accept-all"));
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  assert.deepEqual(await names(), ["_ga", "_ga_DEMO", "session"], "granted: the analytics script's cookies stay");
+  await page.reload();
+  await page.waitForFunction(() => window.__analyticsRuns === 1);
+  assert.deepEqual(await names(), ["_ga", "_ga_DEMO", "session"], "and stay on the next page");
+
+  await page.evaluate(() => window.policyConsent.withdraw(["analytics"]));
+  assert.deepEqual(await names(), ["session"], "withdrawn: they go at once");
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.analytics.state), "denied");
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("cookies that throw when written (a sandboxed frame) do not stop a decision", async () => {
+  const throwing = () => {
+    Object.defineProperty(Document.prototype, "cookie", {
+      get: () => "_ga=1; _gid=2",
+      set: () => {
+        throw new DOMException("The document is sandboxed and lacks the 'allow-same-origin' flag.", "SecurityError");
+      },
+    });
+  };
+  const { page, context } = await visit("/", { init: [throwing] });
+  await page.waitForSelector($("banner"));
+  await page.click(action("reject-all"));
+  assert.equal(await page.locator($("banner")).count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.analytics.state), "denied");
+  // Each change tries again to delete the analytics cookies the page reports.
+  await page.evaluate(() => window.policyConsent.grant(["personalization"]));
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => window.policyConsent.granted("personalization"));
+  await page.evaluate(() => window.policyConsent.withdraw(["personalization"]));
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("personalization")), false);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test("a 15-year-old: choices locked; a verified guardian grants what minors may have; forbidden stays locked", async () => {
   const verify = () => {
     window.policyConsentOptions = { guardian: { verify: async (contact) => (contact.includes("@") ? `verified:${contact}` : Promise.reject(new Error("no"))) } };
