@@ -99,20 +99,25 @@ fn granted(engine: &Engine) -> Vec<String> {
         .collect()
 }
 
-/// An adult who accepted everything under the current version, `days` ago.
-fn accepted_adult(days: i64) -> (Manifest, ConsentRecord) {
-    let m = manifest();
-    let then = NOW - days * DAY;
-    let mut e = start(m.clone(), None, then);
+/// An adult (born April 1990) declares the age and accepts everything.
+fn accept_all_as_adult(e: &mut Engine, now: Millis) {
     e.handle(
         Event::DeclareAge {
             birth_year: 1990,
             birth_month: 4,
         },
-        act(then),
+        act(now),
     )
     .unwrap();
-    e.handle(Event::AcceptAll, act(then)).unwrap();
+    e.handle(Event::AcceptAll, act(now)).unwrap();
+}
+
+/// An adult who accepted everything under the current version, `days` ago.
+fn accepted_adult(days: i64) -> (Manifest, ConsentRecord) {
+    let m = manifest();
+    let then = NOW - days * DAY;
+    let mut e = start(m.clone(), None, then);
+    accept_all_as_adult(&mut e, then);
     assert_eq!(granted(&e).len(), optional(&m).len());
     (m, e.record().clone())
 }
@@ -820,15 +825,7 @@ fn section_digests_tell_which_purposes_a_change_affects() {
         Config::default(),
         then,
     );
-    e.handle(
-        Event::DeclareAge {
-            birth_year: 1990,
-            birth_month: 1,
-        },
-        act(then),
-    )
-    .unwrap();
-    e.handle(Event::AcceptAll, act(then)).unwrap();
+    accept_all_as_adult(&mut e, then);
     assert_eq!(e.record().policy.sections.len(), 3);
     let record = e.record().clone();
     // Same digests under a new version: nothing beyond cosmetic changed.
@@ -923,15 +920,7 @@ fn gpc_turns_sale_or_share_off_by_default() {
         Config::default(),
         NOW,
     );
-    e.handle(
-        Event::DeclareAge {
-            birth_year: 1990,
-            birth_month: 1,
-        },
-        act(NOW),
-    )
-    .unwrap();
-    e.handle(Event::AcceptAll, act(NOW)).unwrap();
+    accept_all_as_adult(&mut e, NOW);
     assert!(!e.granted("ads"), "accept all honours the signal");
     assert!(e.granted("analytics"));
     assert!(e.record().signals.gpc.is_some());
@@ -1038,15 +1027,7 @@ fn the_cookies_of_purposes_not_granted_are_the_ones_to_delete() {
     let mut e = start(manifest(), None, NOW);
     // Before any decision nothing optional is granted: set before consent, they go.
     assert_eq!(to_delete(&e), ids(&["_ga", "_ga_1X2Y", "_gid", "_gcl_au"]));
-    e.handle(
-        Event::DeclareAge {
-            birth_year: 1990,
-            birth_month: 1,
-        },
-        act(NOW),
-    )
-    .unwrap();
-    e.handle(Event::AcceptAll, act(NOW)).unwrap();
+    accept_all_as_adult(&mut e, NOW);
     assert_eq!(to_delete(&e), Vec::<String>::new(), "all granted: none go");
     e.handle(
         Event::Withdraw {
@@ -1429,15 +1410,7 @@ fn a_thousand_purposes_fit_in_a_record_and_more_are_refused_clearly() {
     let m = manifest_with_purposes(MAX_PURPOSES);
     assert_eq!(m.validate(None), []);
     let mut e = start(m.clone(), None, NOW);
-    e.handle(
-        Event::DeclareAge {
-            birth_year: 1990,
-            birth_month: 1,
-        },
-        act(NOW),
-    )
-    .unwrap();
-    e.handle(Event::AcceptAll, act(NOW)).unwrap();
+    accept_all_as_adult(&mut e, NOW);
     let half: Vec<String> = m.purposes.iter().step_by(2).map(|p| p.id.clone()).collect();
     e.handle(Event::Withdraw { purposes: half }, act(NOW + 1))
         .unwrap();
