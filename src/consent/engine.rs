@@ -593,7 +593,10 @@ impl Engine {
             .into_iter()
             .filter(|name| {
                 !name.starts_with("policy-consent")
-                    && (self.manifest.purposes.iter())
+                    && self
+                        .manifest
+                        .purposes
+                        .iter()
                         .any(|p| p.lists_cookie(name) && !self.granted(&p.id))
             })
             .collect()

@@ -551,11 +551,9 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
             .iter()
             .any(|p| !p.cookies.is_empty())
         {
-            let cookies = super::browser::cookies();
-            for name in app
-                .engine
-                .cookies_to_delete(super::browser::cookie_names(&cookies))
-            {
+            let cookies = super::browser::cookies().unwrap_or_default();
+            let names = super::browser::cookie_pairs(&cookies).map(|(name, _)| name);
+            for name in app.engine.cookies_to_delete(names) {
                 let _ = super::browser::delete_cookie(name);
             }
         }

@@ -90,16 +90,14 @@ impl CookieStore {
 }
 
 /// The page's cookies, as `document.cookie` gives them (`a=1; b=2`).
-pub fn cookies() -> String {
-    CookieStore::document()
-        .and_then(|d| d.cookie().map_err(message))
-        .unwrap_or_default()
+pub fn cookies() -> Result<String, String> {
+    CookieStore::document()?.cookie().map_err(message)
 }
 
-/// The name of each cookie in `cookies` (`document.cookie`).
-pub fn cookie_names(cookies: &str) -> impl Iterator<Item = &str> {
+/// Each cookie in `cookies` (`document.cookie`) as its name and value.
+pub fn cookie_pairs(cookies: &str) -> impl Iterator<Item = (&str, &str)> {
     crate::search::split(cookies, "; ")
-        .map(|pair| crate::search::split_once(pair, "=").map_or(pair, |(name, _)| name))
+        .map(|pair| crate::search::split_once(pair, "=").unwrap_or((pair, "")))
 }
 
 // A cookie is replaced only with its own domain and path, which the page cannot read: so
@@ -125,19 +123,16 @@ impl Store for CookieStore {
         "cookie"
     }
     fn get(&self, key: &str) -> Result<Option<String>, String> {
-        let cookies = Self::document()?.cookie().map_err(message)?;
+        let cookies = cookies()?;
         let name = Self::name(key);
-        for pair in crate::search::split(&cookies, "; ") {
-            if let Some(value) = pair
-                .strip_prefix(&name)
-                .and_then(|rest| rest.strip_prefix('='))
-            {
-                return js_sys::decode_uri_component(value)
-                    .map(|v| Some(String::from(v)))
-                    .map_err(message);
-            }
-        }
-        Ok(None)
+        cookie_pairs(&cookies)
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| {
+                js_sys::decode_uri_component(value)
+                    .map(String::from)
+                    .map_err(message)
+            })
+            .transpose()
     }
     fn set(&self, key: &str, value: &str) -> Result<(), String> {
         Self::write(key, value, 400 * 86_400)?;

@@ -47,8 +47,8 @@ extern "C" {
 /// A module fetched on need.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Module {
-    /// Parser and renderer: the viewer's rendering with nothing marked (`policyView`), 68 KiB
-    /// gzip where the full module is 110.
+    /// Parser and renderer: the viewer's rendering with nothing marked (`policyView`), 69 KiB
+    /// gzip with its glue where the full module is 110.
     View,
     /// The view module and the comparison: changes marked, word diffs, assessments.
     Full,
