@@ -251,6 +251,38 @@ fn settings_save_grants_exactly_the_chosen() {
     assert_eq!(e.record().purposes["analytics"].method, Method::Settings);
 }
 
+/// The button on a gated embed's placeholder grants what the embed needs: after the age,
+/// like any grant, recorded as made there, and nothing else decided.
+#[test]
+fn a_grant_from_an_embed_placeholder_waits_for_the_age_and_decides_nothing_else() {
+    let mut e = start(manifest(), None, NOW);
+    let embed = Act {
+        now: NOW,
+        method: Method::Embed,
+    };
+    let grant = Event::Grant {
+        purposes: ids(&["personalization"]),
+    };
+    e.handle(grant, embed).unwrap();
+    assert_eq!(kind(&e.prompt()), "age-gate");
+    assert!(granted(&e).is_empty());
+    e.handle(
+        Event::DeclareAge {
+            birth_year: 1990,
+            birth_month: 4,
+        },
+        act(NOW),
+    )
+    .unwrap();
+    assert_eq!(granted(&e), ["personalization"]);
+    assert_eq!(e.record().purposes["personalization"].method, Method::Embed);
+    assert_eq!(kind(&e.prompt()), "banner:first-visit");
+    let json = serde_json::to_string(e.record()).unwrap();
+    assert!(json.contains(r#""method":"embed""#), "{json}");
+    let back: ConsentRecord = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, e.record());
+}
+
 #[test]
 fn withdrawal_takes_effect_at_once() {
     let (m, record) = accepted_adult(1);

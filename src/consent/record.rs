@@ -63,6 +63,8 @@ pub enum Method {
     Native,
     /// The change notice after a revision.
     Notice,
+    /// The notice in place of gated content (a map, a video) not yet allowed.
+    Embed,
     /// No act: the default (off).
     Default,
     /// A Global Privacy Control signal.
