@@ -19,7 +19,7 @@ const budgets = [
     files: ["www/policy-consent.js", "www/pkg/policy-consent.css", "policy/consent.json"],
     limit: 15 * KiB,
   },
-  { name: "app module (wasm + glue)", files: ["www/pkg/policy_consent_bg.wasm", "www/pkg/policy_consent.js"], limit: 143 * KiB },
+  { name: "app module (wasm + glue)", files: ["www/pkg/policy_consent_bg.wasm", "www/pkg/policy_consent.js"], limit: 145 * KiB },
   // What the policy viewer fetches (without a rendering made ahead): issue 7's 70 KiB.
   { name: "view module (wasm + glue)", files: ["www/pkg/policy_consent_view_bg.wasm", "www/pkg/policy_consent_view.js"], limit: 70 * KiB },
   { name: "full module (wasm + glue)", files: ["www/pkg/policy_consent_full_bg.wasm", "www/pkg/policy_consent_full.js"], limit: 111 * KiB },

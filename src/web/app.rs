@@ -133,6 +133,8 @@ pub(crate) struct App {
     pub view: Option<(super::viewer::ViewKey, js_sys::Promise)>,
     /// What the banner or bar on screen says (empty: none), to rebuild it only on change.
     pub shown: String,
+    /// The click handler of the UI's root, also listening on placeholders outside it.
+    pub click: Option<Function>,
     _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
@@ -225,6 +227,7 @@ impl App {
             prefetched: false,
             view: None,
             shown: String::new(),
+            click: None,
             _closures: Vec::new(),
         })
     }
@@ -560,6 +563,13 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
         (granted, detail, listeners, receipt, endpoint)
     };
     gating::activate(&granted);
+    {
+        let app = shared.borrow();
+        if let Some(click) = &app.click {
+            let views = app.engine.purposes();
+            gating::placeholders(&app.strings, app.engine.manifest(), &views, click);
+        }
+    }
     // A material notice just shown: fetch and fill in its word diffs.
     let unfilled = dom::find(
         &shared.borrow().root,
@@ -646,6 +656,9 @@ pub(crate) fn wire(shared: &Shared) -> Result<(), JsValue> {
             closure.as_ref().unchecked_ref(),
             kind == "close" || kind == "cancel",
         )?;
+        if kind == "click" {
+            shared.borrow_mut().click = Some(closure.as_ref().unchecked_ref::<Function>().clone());
+        }
         closures.push(closure);
     }
     let key = shared.borrow().key.clone();
@@ -883,6 +896,17 @@ fn on_action(shared: &Shared, action: &str, button: &Element) {
             Ok(())
         }
         "acknowledge" => acknowledge(shared, button),
+        "allow" => {
+            let purposes = button
+                .closest("[data-pc=placeholder]")
+                .ok()
+                .flatten()
+                .and_then(|p| p.get_attribute("data-pc-for"))
+                .unwrap_or_default();
+            // The placeholder's ids, one space apart.
+            let purposes = purposes.split(' ').map(String::from).collect();
+            act(shared, Event::Grant { purposes }, Method::Embed)
+        }
         _ => Ok(()),
     };
     if let Err(e) = result {

@@ -126,6 +126,11 @@ const EN: &[(&str, &str)] = &[
     ("notice.purposes", "Purposes that need your answer"),
     ("notice.sections", "Changed sections"),
     ("notice.loading", "Loading the changes…"),
+    (
+        "placeholder.text",
+        "This content is shown only with your consent to: {purposes}.",
+    ),
+    ("placeholder.allow", "Allow and show"),
 ];
 
 const BANNER_ZH: &[(&str, &str)] = &[
@@ -235,6 +240,11 @@ const ZH: &[(&str, &str)] = &[
     ("notice.purposes", "需要您作答的用途"),
     ("notice.sections", "已变更的章节"),
     ("notice.loading", "正在加载变更内容…"),
+    (
+        "placeholder.text",
+        "此内容需要您同意以下用途后才会显示：{purposes}。",
+    ),
+    ("placeholder.allow", "允许并显示"),
 ];
 
 /// A built-in banner string (the first-paint module needs only these).

@@ -63,6 +63,10 @@ const screens = {
     await page.click(action("age-submit"));
     await page.waitForSelector(`${$("guardian")}[open]`);
   },
+  "embed placeholder": async (page) => {
+    await page.click(action("reject-all"));
+    await page.waitForSelector($("placeholder"));
+  },
   "change notice": async (page) => {
     await adult(page);
     await page.goto(env.url + "/?revision=2027-01");

@@ -87,6 +87,101 @@ test("reject all: nothing optional runs; then settings grant one purpose and onl
   await context.close();
 });
 
+test("a gated embed not allowed has a placeholder saying what it needs; Allow grants only that, and the embed takes its place", async () => {
+  const { page, context } = await visit();
+  await page.click(action("reject-all"));
+  const placeholder = page.locator($("placeholder"));
+  await placeholder.waitFor();
+  assert.equal(await placeholder.getAttribute("data-pc-for"), "personalization");
+  assert.equal(await placeholder.getAttribute("aria-label"), "Map preview");
+  assert.match(await placeholder.textContent(), /Map preview.*only with your consent to: Personalised settings\./);
+  // It stands where the embed is, sized by the embed's own class; the empty frame is hidden.
+  assert.match(await placeholder.getAttribute("class"), /\bsite-embed\b/);
+  assert.equal(await page.locator("iframe[data-consent]").isVisible(), false);
+  assert.ok((await placeholder.boundingBox()).height >= 140);
+
+  await placeholder.locator(action("allow")).click();
+  await declareAge(page, 1990, 4);
+  await page.waitForFunction(() => document.querySelector("iframe[data-consent]").getAttribute("src"));
+  assert.equal(await placeholder.count(), 0);
+  assert.equal(await page.locator("iframe[data-consent]").isVisible(), true);
+  const record = await page.evaluate(() => window.policyConsent.record());
+  assert.equal(record.purposes.personalization.state, "granted");
+  assert.equal(record.purposes.personalization.method, "embed");
+  assert.equal(record.purposes.analytics.state, "denied", "only what the embed needs");
+  assert.equal(await analyticsRan(page), 0);
+
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector("iframe[data-consent]").getAttribute("src"));
+  assert.equal(await placeholder.count(), 0);
+  // Withdrawn, the embed already loaded stays until a reload; then the placeholder is back.
+  await page.evaluate(() => window.policyConsent.withdraw(["personalization"]));
+  await page.reload();
+  await placeholder.waitFor();
+  assert.equal(await embedLoaded(page), null);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+/** The placeholders on tests/e2e/pages/embeds.html: for each gated element, its placeholder's
+ * `data-pc-for` (null: none) and whether the element shows. */
+const embeds = (page) =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll("main [data-consent]")].map((e) => {
+        const before = e.previousElementSibling;
+        const placeholder = before?.dataset.pc === "placeholder" ? before.dataset.pcFor : null;
+        return [e.id, { placeholder, shown: e.checkVisibility(), src: e.getAttribute("src") }];
+      }),
+    ),
+  );
+
+test("placeholders: iframes have them unless they opt out, other elements when they opt in; Allow by keyboard moves focus to the embed", async () => {
+  const { page, context } = await visit("/e2e/embeds.html", { init: [() => (window.policyConsentOptions = { birth: "1990-04" })] });
+  await page.waitForSelector($("placeholder"));
+  assert.deepEqual(await embeds(page), {
+    video: { placeholder: "media", shown: false, src: null },
+    both: { placeholder: "media ads", shown: false, src: null },
+    own: { placeholder: null, shown: true, src: null },
+    unknown: { placeholder: null, shown: true, src: null },
+    pixel: { placeholder: null, shown: true, src: null },
+    picture: { placeholder: "media", shown: false, src: null },
+  });
+  // Sized by the embed's class (.video: 12rem).
+  assert.equal(Math.round((await page.locator("#video").evaluate((e) => e.previousElementSibling.getBoundingClientRect().height))), 192);
+
+  await page.focus(`[data-pc-for="media"] ${action("allow")}`);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("#video").getAttribute("src"));
+  const after = await embeds(page);
+  assert.deepEqual(after.video, { placeholder: null, shown: true, src: "/demo/embed.html" });
+  assert.deepEqual(after.picture, { placeholder: null, shown: true, src: "/favicon.svg" });
+  assert.equal(after.own.src, "/demo/embed.html", "no placeholder, gated all the same");
+  assert.deepEqual(after.both, { placeholder: "media ads", shown: false, src: null }, "ads not granted");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "video");
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.media.method), "embed");
+  assert.equal(await page.evaluate(() => window.policyConsent.granted("ads")), false);
+  // The banner stays: nothing else was decided.
+  assert.equal(await page.locator($("banner")).count(), 1);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("placeholders for a minor: none offers what minors may never have; Allow asks for a guardian", async () => {
+  const birth = `${new Date().getFullYear() - 14}-01`;
+  const { page, context } = await visit("/e2e/embeds.html", { init: [`window.policyConsentOptions = { birth: "${birth}" }`] });
+  const both = page.locator(`${$("placeholder")}[data-pc-for="media ads"]`);
+  await both.waitFor();
+  assert.equal(await both.getAttribute("data-pc-lock"), "forbidden");
+  assert.match(await both.textContent(), /Not available to minors/);
+  assert.equal(await both.locator(action("allow")).count(), 0);
+  await page.click(`[data-pc-for="media"] ${action("allow")}`);
+  await page.waitForSelector(`${$("guardian")}[open]`);
+  assert.equal((await embeds(page)).video.src, null);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test("withdrawal is as easy as granting and says a reload is needed for scripts that ran", async () => {
   const { page, context } = await visit();
   await page.click(action("accept-all"));
