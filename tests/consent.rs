@@ -101,15 +101,17 @@ fn granted(engine: &Engine) -> Vec<String> {
 
 /// An adult (born April 1990) declares the age and accepts everything.
 fn accept_all_as_adult(e: &mut Engine, now: Millis) {
-    e.handle(
-        Event::DeclareAge {
-            birth_year: 1990,
-            birth_month: 4,
-        },
-        act(now),
-    )
-    .unwrap();
+    declare_adult(e, now);
     e.handle(Event::AcceptAll, act(now)).unwrap();
+}
+
+/// The visitor says they were born in April 1990.
+fn declare_adult(e: &mut Engine, now: Millis) {
+    let born = Event::DeclareAge {
+        birth_year: 1990,
+        birth_month: 4,
+    };
+    e.handle(born, act(now)).unwrap();
 }
 
 /// An adult who accepted everything under the current version, `days` ago.
@@ -186,14 +188,7 @@ fn first_visit_accept_asks_age_then_grants() {
         granted(&e).is_empty(),
         "nothing optional takes effect before the age is known"
     );
-    e.handle(
-        Event::DeclareAge {
-            birth_year: 1990,
-            birth_month: 4,
-        },
-        act(NOW),
-    )
-    .unwrap();
+    declare_adult(&mut e, NOW);
     assert_eq!(kind(&e.prompt()), "none");
     assert_eq!(granted(&e), optional(&m));
     let r = &e.record().purposes["analytics"];
@@ -266,14 +261,7 @@ fn a_grant_from_an_embed_placeholder_waits_for_the_age_and_decides_nothing_else(
     e.handle(grant, embed).unwrap();
     assert_eq!(kind(&e.prompt()), "age-gate");
     assert!(granted(&e).is_empty());
-    e.handle(
-        Event::DeclareAge {
-            birth_year: 1990,
-            birth_month: 4,
-        },
-        act(NOW),
-    )
-    .unwrap();
+    declare_adult(&mut e, NOW);
     assert_eq!(granted(&e), ["personalization"]);
     assert_eq!(e.record().purposes["personalization"].method, Method::Embed);
     assert_eq!(kind(&e.prompt()), "banner:first-visit");
