@@ -509,10 +509,10 @@ pub(crate) fn act(shared: &Shared, event: Event, method: Method) -> Result<(), S
     }
 }
 
-/// What follows a change, with nothing borrowed: gated scripts, the change event, the
-/// receipt, the app bridge.
+/// What follows a change, with nothing borrowed: gated scripts and their placeholders, the
+/// change event, the receipt, the app bridge.
 pub(crate) fn after_change(shared: &Shared, changed: bool) {
-    let (granted, detail, listeners, receipt, endpoint) = {
+    let (granted, detail, listeners, receipt, endpoint, placeholders) = {
         let mut app = shared.borrow_mut();
         let granted: SortedSet<String> = app
             .engine
@@ -560,15 +560,15 @@ pub(crate) fn after_change(shared: &Shared, changed: bool) {
                 let _ = super::browser::delete_cookie(name);
             }
         }
-        (granted, detail, listeners, receipt, endpoint)
+        let placeholders = app.click.clone().map(|click| {
+            let views = app.engine.purposes();
+            gating::Placeholders::new(&app.strings, app.engine.manifest(), &views, click)
+        });
+        (granted, detail, listeners, receipt, endpoint, placeholders)
     };
     gating::activate(&granted);
-    {
-        let app = shared.borrow();
-        if let Some(click) = &app.click {
-            let views = app.engine.purposes();
-            gating::placeholders(&app.strings, app.engine.manifest(), &views, click);
-        }
+    if let Some(placeholders) = placeholders {
+        placeholders.show();
     }
     // A material notice just shown: fetch and fill in its word diffs.
     let unfilled = dom::find(

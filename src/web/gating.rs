@@ -108,7 +108,8 @@ function fill_placeholders(text, ids, titles, never, words, click) {
   };
   const gated = 'iframe[data-consent]:not([data-consent-placeholder=off]),[data-consent][data-consent-placeholder=on]:not(script)';
   for (const content of document.querySelectorAll(gated)) {
-    if (content.hasAttribute('data-pc-activated')) continue;
+    // Nothing goes beside the root element.
+    if (content.hasAttribute('data-pc-activated') || !content.parentElement) continue;
     const wanted = content.getAttribute('data-consent').split(/\\s+/).filter(Boolean);
     const at = wanted.map((id) => ids.indexOf(id));
     const forbidden = at.some((i) => never[i]);
@@ -155,7 +156,7 @@ extern "C" {
     /// has `{purposes}` for their titles; `words` are the two buttons' labels and the lock's
     /// reason. (`text` is a `&str`, so that wasm-bindgen makes a shim in the glue rather than
     /// importing the snippet as a module of its own.)
-    #[wasm_bindgen(js_name = placeholders)]
+    #[wasm_bindgen(js_name = placeholders, catch)]
     fn sync_placeholders(
         text: &str,
         ids: Array,
@@ -163,26 +164,60 @@ extern "C" {
         never: Array,
         words: Array,
         click: &Function,
-    );
+    ) -> Result<(), JsValue>;
 }
 
-/// The placeholders of gated content, as the purposes stand now; `click` is the app's
-/// click handler (the buttons are `allow` and `open-settings`).
-pub fn placeholders(s: &Strings, manifest: &Manifest, views: &[PurposeView], click: &Function) {
-    let (ids, titles, never) = (Array::new(), Array::new(), Array::new());
-    for p in &manifest.purposes {
-        ids.push(&p.id.as_str().into());
-        titles.push(&p.title.get(s.locale()).into());
-        let forbidden = views
-            .iter()
-            .any(|v| v.id == p.id && v.lock == Some(Lock::ForbiddenForMinors));
-        never.push(&forbidden.into());
+/// The placeholders of gated content as the purposes stand now, to be put on the page with
+/// nothing borrowed: moving focus runs the page's handlers, which may call the API.
+pub struct Placeholders {
+    text: String,
+    ids: Array,
+    titles: Array,
+    never: Array,
+    words: Array,
+    /// The app's click handler (the buttons are `allow` and `open-settings`).
+    click: Function,
+}
+
+impl Placeholders {
+    /// What they say: the purposes' titles in the UI's language and which are never for
+    /// this visitor (a minor), and the words.
+    pub fn new(s: &Strings, manifest: &Manifest, views: &[PurposeView], click: Function) -> Self {
+        let (ids, titles, never) = (Array::new(), Array::new(), Array::new());
+        for p in &manifest.purposes {
+            ids.push(&p.id.as_str().into());
+            titles.push(&p.title.get(s.locale()).into());
+            let forbidden = views
+                .iter()
+                .any(|v| v.id == p.id && v.lock == Some(Lock::ForbiddenForMinors));
+            never.push(&forbidden.into());
+        }
+        let words = Array::new();
+        for key in ["placeholder.allow", "open-settings", "lock.forbidden"] {
+            words.push(&s.get(key).into());
+        }
+        Placeholders {
+            text: s.get("placeholder.text").to_string(),
+            ids,
+            titles,
+            never,
+            words,
+            click,
+        }
     }
-    let words = Array::new();
-    for key in ["placeholder.allow", "open-settings", "lock.forbidden"] {
-        words.push(&s.get(key).into());
+
+    /// Puts them on the page (a page whose markup makes the DOM refuse one is warned of).
+    pub fn show(self) {
+        let (text, click) = (&self.text, &self.click);
+        if let Err(e) =
+            sync_placeholders(text, self.ids, self.titles, self.never, self.words, click)
+        {
+            web_sys::console::warn_2(
+                &"policy-consent: a placeholder could not be shown".into(),
+                &e,
+            );
+        }
     }
-    sync_placeholders(s.get("placeholder.text"), ids, titles, never, words, click);
 }
 
 /// The nonce the page's own scripts carry, for gated scripts that have none.

@@ -167,6 +167,19 @@ test("placeholders: iframes have them unless they opt out, other elements when t
   await context.close();
 });
 
+test("a page's handler of the focus a placeholder hands over may call the API at once", async () => {
+  const { page, context } = await visit("/e2e/embeds.html", { init: [() => (window.policyConsentOptions = { birth: "1990-04" })] });
+  await page.waitForSelector($("placeholder"));
+  // The embed taking focus from its placeholder grants ads too: the app is not busy then.
+  await page.evaluate(() => document.querySelector("#video").addEventListener("focus", () => window.policyConsent.grant(["ads"])));
+  await page.focus(`[data-pc-for="media"] ${action("allow")}`);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("#both").getAttribute("src"));
+  assert.equal(await page.locator($("placeholder")).count(), 0);
+  assert.equal(await page.evaluate(() => window.policyConsent.record().purposes.ads.method), "api");
+  await context.close();
+});
+
 test("placeholders for a minor: none offers what minors may never have; Allow asks for a guardian", async () => {
   const birth = `${new Date().getFullYear() - 14}-01`;
   const { page, context } = await visit("/e2e/embeds.html", { init: [`window.policyConsentOptions = { birth: "${birth}" }`] });
