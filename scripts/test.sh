@@ -25,7 +25,23 @@ cargo test
 
 step "wasm-pack test --node (the Wasm API) and --chrome (the browser stores)"
 wasm-pack test --node --no-default-features --features full --test web
-wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --no-default-features --test browser
+# Chrome under chromedriver now and then never runs the test page's scripts: the runner waits
+# on "Loading scripts..." until the renderer times out, 300 s later (wasm-pack#783; seen once
+# here, on a new machine's first run, 2026-12-08). Such a hang, and only that, gets one more
+# try; a test that fails, fails. A run takes ~25 s, so 150 s means hung.
+browser_log=$(mktemp)
+for attempt in 1 2; do
+  status=0
+  timeout --kill-after=10 150 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver \
+    --no-default-features --test browser >"$browser_log" 2>&1 || status=$?
+  cat "$browser_log"
+  [ "$status" = 0 ] && break
+  hung=false
+  if [ "$status" = 124 ] || grep -q 'Failed to detect test as having been run' "$browser_log"; then hung=true; fi
+  if [ "$attempt" = 2 ] || ! $hung; then exit "$status"; fi
+  echo "the browser never ran the Wasm tests (status $status): once more" >&2
+done
+rm -f "$browser_log"
 
 step "build the Wasm module and the npm package"
 scripts/build-wasm.sh
