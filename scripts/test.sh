@@ -27,10 +27,10 @@ step "wasm-pack test --node (the Wasm API) and --chrome (the browser stores)"
 wasm-pack test --node --no-default-features --features full --test web
 # Chrome under chromedriver sometimes never runs the test page's first script: the runner
 # waits on "Loading scripts..." until the renderer times out, 300 s later (wasm-pack#783). On
-# this kind of machine (Chromium 156.0.8078.129, 2026-12-08) it hung in 7 of 8 first runs
-# after the test's Wasm was rebuilt (3 of 3 CI runs) and in 1 of 9 other runs. Such a hang,
-# and only that, gets one more try; a test that fails, fails. A run with its compile takes
-# 5-50 s, so 90 s means hung.
+# this kind of machine (Chromium 156.0.8078.129, 2026-12-08) it hung in 7 of 9 first runs
+# after the test's Wasm was rebuilt (3 of the 4 CI runs among them) and in 1 of 9 other
+# runs. Such a hang, and only that, gets one more try; a test that fails, fails. A run with
+# its compile takes 5-50 s, so 90 s means hung.
 browser_log=$(mktemp)
 for attempt in 1 2; do
   status=0
