@@ -265,6 +265,10 @@ fn a_grant_from_an_embed_placeholder_waits_for_the_age_and_decides_nothing_else(
     assert_eq!(granted(&e), ["personalization"]);
     assert_eq!(e.record().purposes["personalization"].method, Method::Embed);
     assert_eq!(kind(&e.prompt()), "banner:first-visit");
+    // The placeholders pair each view with its manifest purpose by position.
+    let order: Vec<String> = e.purposes().into_iter().map(|v| v.id).collect();
+    let manifest_order: Vec<String> = e.manifest().purposes.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(order, manifest_order);
     let json = serde_json::to_string(e.record()).unwrap();
     assert!(json.contains(r#""method":"embed""#), "{json}");
     let back: ConsentRecord = serde_json::from_str(&json).unwrap();

@@ -483,7 +483,7 @@ impl Engine {
         }
     }
 
-    /// Every purpose as the UI shows it.
+    /// Every purpose as the UI shows it, in the manifest's order.
     pub fn purposes(&self) -> Vec<PurposeView> {
         self.manifest
             .purposes

@@ -184,13 +184,11 @@ impl Placeholders {
     /// this visitor (a minor), and the words.
     pub fn new(s: &Strings, manifest: &Manifest, views: &[PurposeView], click: Function) -> Self {
         let (ids, titles, never) = (Array::new(), Array::new(), Array::new());
-        for p in &manifest.purposes {
+        // `Engine::purposes` gives the views in the manifest's order.
+        for (p, view) in manifest.purposes.iter().zip(views) {
             ids.push(&p.id.as_str().into());
             titles.push(&p.title.get(s.locale()).into());
-            let forbidden = views
-                .iter()
-                .any(|v| v.id == p.id && v.lock == Some(Lock::ForbiddenForMinors));
-            never.push(&forbidden.into());
+            never.push(&(view.lock == Some(Lock::ForbiddenForMinors)).into());
         }
         let words = Array::new();
         for key in ["placeholder.allow", "open-settings", "lock.forbidden"] {
