@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there:
-# the wasm32 target, wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack,
-# wasm-opt (Debian's binaryen), npm dev-dependencies, and with --browser Debian's Chromium.
+# the wasm32 target, wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack, the npm
+# dev-dependencies (wasm-opt is npm's binaryen), and with --browser Debian's Chromium and ChromeDriver.
 # Nothing is downloaded from outside the package registries (crates.io, Debian, npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
